@@ -1,0 +1,86 @@
+# Vigil's two commands: `make run` (install what is missing, build, open the app on the demo
+# workspace) and `make test` (every check and test). Both work on a fresh Debian 12 / Ubuntu.
+
+SHELL := /bin/bash
+.ONESHELL:
+.SHELLFLAGS := -eu -o pipefail -c
+
+CARGO_TARGET_DIR ?= $(CURDIR)/target
+export CARGO_TARGET_DIR
+APP := $(CARGO_TARGET_DIR)/debug/vigil-desktop
+
+# Debian packages: the WebKitGTK build stack, and the headless display + WebDriver for tests.
+APT_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev librsvg2-dev \
+                curl ca-certificates nodejs npm
+APT_TEST_PACKAGES := xvfb xauth webkit2gtk-driver
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test deps test-deps ui build fmt-check clippy rust-test ui-test e2e bindings clean
+
+run: deps build
+	if [ -z "$${DISPLAY:-}" ] && [ -z "$${WAYLAND_DISPLAY:-}" ]; then
+	  echo "No display found. Run Vigil in a desktop session, or headless with: xvfb-run make run" >&2
+	  exit 1
+	fi
+	"$(APP)" $(if $(VIGIL_DATA_DIR),--data-dir "$(VIGIL_DATA_DIR)",)
+
+test: deps test-deps fmt-check clippy rust-test ui-test e2e
+	echo "make test: every check passed"
+
+# Installs only what is missing, so a second run costs a few seconds.
+deps:
+	missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done)
+	if [ -n "$$missing" ]; then
+	  echo "Installing Debian packages:" $$missing
+	  $(SUDO) apt-get update -qq
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing
+	fi
+	if ! command -v cargo >/dev/null; then
+	  echo "Installing the Rust toolchain with rustup"
+	  curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal -c clippy,rustfmt
+	fi
+	if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+	  npm --prefix ui ci --no-audit --no-fund
+	fi
+
+test-deps:
+	missing=$$(for p in $(APT_TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done)
+	if [ -n "$$missing" ]; then
+	  echo "Installing Debian packages for the tests:" $$missing
+	  $(SUDO) apt-get update -qq
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing
+	fi
+
+ui:
+	npm --prefix ui run build
+
+# The UI is embedded into the binary at compile time, so it is built first.
+build: ui
+	cargo build -p vigil-desktop
+
+fmt-check:
+	cargo fmt --all --check
+
+clippy: ui
+	cargo clippy --workspace --all-targets -- -D warnings
+
+# Includes the check that ui/src/lib/bindings.ts matches the Rust types.
+rust-test: ui
+	cargo test --workspace
+
+ui-test:
+	npm --prefix ui run check
+	npm --prefix ui test
+
+# The real app window under Xvfb, driven over WebDriver; screenshots in target/e2e-screenshots/.
+e2e: build
+	VIGIL_APP_BINARY="$(APP)" xvfb-run --auto-servernum --server-args="-screen 0 1280x900x24" \
+	  node --test --test-concurrency=1 tests/e2e/
+
+# Regenerates the UI's TypeScript types from the Rust types that cross IPC.
+bindings:
+	VIGIL_UPDATE_BINDINGS=1 cargo test -p vigil-engine --test it the_committed_typescript_bindings_are_current
+
+clean:
+	cargo clean
+	rm -rf ui/dist ui/node_modules

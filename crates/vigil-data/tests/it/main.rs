@@ -1,0 +1,117 @@
+//! Profiling CSV files: what is read, and the clear errors for what cannot be.
+
+use vigil_data::{ColumnKind, DataError, profile_csv};
+
+fn check_error(csv: &[u8], expected: &DataError) {
+    assert_eq!(&profile_csv(csv).expect_err("must be refused"), expected);
+}
+
+#[test]
+fn profiles_rows_kinds_and_missing_values() {
+    let csv = b"id,timestamp,income,region,approved,default\n\
+                1,2026-01-05T08:00:00,52000.5,North,true,0\n\
+                2,2026-01-06T09:30:00,,South,false,1\n\
+                3,2026-01-07T10:00:00,NaN,\"East, coast\",true,0\n";
+    let profile = profile_csv(csv).expect("profile");
+    assert_eq!(profile.row_count, 3);
+    assert_eq!(profile.size_bytes, csv.len() as u64);
+    assert_eq!(profile.sha256.len(), 64);
+    let kinds: Vec<(&str, ColumnKind, u64)> = profile
+        .columns
+        .iter()
+        .map(|c| (c.name.as_str(), c.kind, c.missing))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("id", ColumnKind::Integer, 0),
+            ("timestamp", ColumnKind::Timestamp, 0),
+            ("income", ColumnKind::Number, 2),
+            ("region", ColumnKind::Text, 0),
+            ("approved", ColumnKind::Boolean, 0),
+            ("default", ColumnKind::Integer, 0),
+        ]
+    );
+    assert_eq!(profile.timestamp_column(), Some("timestamp"));
+}
+
+#[test]
+fn the_fingerprint_is_the_sha256_of_the_bytes() {
+    // `printf 'a\n1\n' | sha256sum`
+    let profile = profile_csv(b"a\n1\n").expect("profile");
+    assert_eq!(
+        profile.sha256,
+        "309b0e45a73d3fc5325e2b6ed0a01ef8b9cde6b05a5633c1f893f970d52bfddc"
+    );
+}
+
+#[test]
+fn quoted_fields_may_hold_commas_quotes_and_line_breaks() {
+    let csv = b"note,y\n\"a, b\",1\n\"say \"\"hi\"\"\",0\n\"two\nlines\",1\n";
+    let profile = profile_csv(csv).expect("profile");
+    assert_eq!(profile.row_count, 3);
+    assert_eq!(profile.columns[0].kind, ColumnKind::Text);
+}
+
+#[test]
+fn a_byte_order_mark_is_not_part_of_the_first_name() {
+    let profile = profile_csv("\u{feff}age,y\n30,1\n".as_bytes()).expect("profile");
+    assert_eq!(profile.columns[0].name, "age");
+}
+
+#[test]
+fn empty_files_are_refused() {
+    check_error(b"", &DataError::Empty);
+    check_error(b"  \n", &DataError::Empty);
+    check_error(b"a,b\n", &DataError::NoRows);
+}
+
+#[test]
+fn a_ragged_row_names_its_line_and_field_counts() {
+    check_error(
+        b"a,b,c\n1,2,3\n4,5\n",
+        &DataError::RaggedRow {
+            line: 3,
+            expected: 3,
+            found: 2,
+        },
+    );
+    check_error(
+        b"a,b\n1,2\n3,4\n5,6,7\n",
+        &DataError::RaggedRow {
+            line: 4,
+            expected: 2,
+            found: 3,
+        },
+    );
+}
+
+#[test]
+fn headers_must_be_present_and_unique() {
+    check_error(b"a,,c\n1,2,3\n", &DataError::MissingHeader { position: 2 });
+    check_error(
+        b"a,b,a\n1,2,3\n",
+        &DataError::DuplicateHeader {
+            name: "a".to_owned(),
+            first: 1,
+            second: 3,
+        },
+    );
+}
+
+#[test]
+fn invalid_utf8_names_line_and_column() {
+    check_error(
+        b"a,b\n1,2\n3,\xff\xfe\n",
+        &DataError::InvalidUtf8 { line: 3, column: 2 },
+    );
+}
+
+#[test]
+fn error_messages_are_sentences_with_the_place() {
+    let error = profile_csv(b"a,b,c\n1,2,3\n4,5\n").expect_err("ragged");
+    assert_eq!(
+        error.to_string(),
+        "line 3 has 2 fields where the header has 3"
+    );
+}

@@ -1,0 +1,178 @@
+//! What the engine hands to front ends: plain, serialisable views of stored state. These types
+//! cross IPC, so the UI's TypeScript types are generated from them (see [`typescript_bindings`]).
+
+use serde::Serialize;
+use ts_rs::TS;
+use vigil_data::ColumnProfile;
+use vigil_store::{AuditEventRow, DatasetRow, ModelRow, ModelVersionRow};
+
+use crate::{EngineError, Result};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelSummary {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub created_at: String,
+    /// Oldest first.
+    pub versions: Vec<ModelVersionSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelVersionSummary {
+    #[ts(type = "number")]
+    pub id: i64,
+    /// 1, 2, 3 … within its model.
+    #[ts(type = "number")]
+    pub version: i64,
+    pub sha256: String,
+    #[ts(type = "number")]
+    pub size_bytes: i64,
+    pub source: String,
+    pub notes: String,
+    pub created_at: String,
+    pub created_by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DatasetSummary {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub sha256: String,
+    #[ts(type = "number")]
+    pub size_bytes: i64,
+    pub format: String,
+    #[ts(type = "number")]
+    pub row_count: i64,
+    pub columns: Vec<ColumnProfile>,
+    pub timestamp_column: Option<String>,
+    pub source: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct AuditEvent {
+    #[ts(type = "number")]
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    /// The event's payload as stored (JSON text), shown verbatim so it can be checked.
+    pub payload: String,
+    pub hash: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkspaceInfo {
+    pub data_dir: String,
+    pub database_path: String,
+    pub app_version: String,
+    #[ts(type = "number")]
+    pub schema_version: i64,
+    pub demo_seeded: bool,
+}
+
+impl From<AuditEventRow> for AuditEvent {
+    fn from(row: AuditEventRow) -> Self {
+        Self {
+            seq: row.seq,
+            at: row.at,
+            actor: row.actor,
+            action: row.action,
+            payload: row.payload_json,
+            hash: row.hash,
+        }
+    }
+}
+
+impl From<ModelVersionRow> for ModelVersionSummary {
+    fn from(row: ModelVersionRow) -> Self {
+        Self {
+            id: row.id,
+            version: row.version,
+            sha256: row.sha256,
+            size_bytes: row.size_bytes,
+            source: row.source,
+            notes: row.notes,
+            created_at: row.created_at,
+            created_by: row.created_by,
+        }
+    }
+}
+
+/// Groups versions (ordered by model, then version) under their models.
+pub(crate) fn model_summaries(
+    models: Vec<ModelRow>,
+    versions: Vec<ModelVersionRow>,
+) -> Vec<ModelSummary> {
+    let mut summaries: Vec<ModelSummary> = models
+        .into_iter()
+        .map(|m| ModelSummary {
+            id: m.id,
+            name: m.name,
+            description: m.description,
+            created_at: m.created_at,
+            versions: Vec::new(),
+        })
+        .collect();
+    for version in versions {
+        if let Some(model) = summaries.iter_mut().find(|m| m.id == version.model_id) {
+            model.versions.push(version.into());
+        }
+    }
+    summaries
+}
+
+pub(crate) fn dataset_summary(row: DatasetRow) -> Result<DatasetSummary> {
+    let columns: Vec<ColumnProfile> =
+        serde_json::from_str(&row.columns_json).map_err(|e| EngineError::Decode {
+            what: "dataset columns",
+            reason: e.to_string(),
+        })?;
+    Ok(DatasetSummary {
+        id: row.id,
+        name: row.name,
+        description: row.description,
+        sha256: row.sha256,
+        size_bytes: row.size_bytes,
+        format: row.format,
+        row_count: row.row_count,
+        columns,
+        timestamp_column: row.timestamp_column,
+        source: row.source,
+        created_at: row.created_at,
+    })
+}
+
+/// The TypeScript declarations of every type that crosses IPC, in the form committed as
+/// `ui/src/lib/bindings.ts`. A test fails when the committed file differs from this.
+pub fn typescript_bindings() -> String {
+    let mut declarations = vec![
+        AuditEvent::decl(),
+        vigil_data::ColumnKind::decl(),
+        ColumnProfile::decl(),
+        DatasetSummary::decl(),
+        crate::ErrorCode::decl(),
+        crate::IpcError::decl(),
+        ModelSummary::decl(),
+        ModelVersionSummary::decl(),
+        WorkspaceInfo::decl(),
+    ];
+    declarations.sort();
+    let mut out = String::from(
+        "// This file is generated from the Rust types by `make bindings`; do not edit it by hand.\n",
+    );
+    for declaration in declarations {
+        out.push_str("\nexport ");
+        out.push_str(&declaration);
+        out.push('\n');
+    }
+    out
+}

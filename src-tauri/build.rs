@@ -1,0 +1,16 @@
+//! Builds the shell against the one `tauri.conf.json` at the repository root, and declares the
+//! app's commands so that each must be granted in `capabilities/` before the UI can call it.
+fn main() {
+    let commands = tauri_build::AppManifest::new().commands(&[
+        "list_models",
+        "list_datasets",
+        "list_audit_events",
+        "workspace_info",
+    ]);
+    let attributes = tauri_build::Attributes::new()
+        .config_path("../tauri.conf.json")
+        .app_manifest(commands);
+    if let Err(error) = tauri_build::try_build(attributes) {
+        panic!("tauri build step failed: {error:#}");
+    }
+}

@@ -1,0 +1,36 @@
+//! The commands the UI invokes. Each one calls one engine function and maps its error.
+
+use tauri::ipc::Invoke;
+use tauri::{Runtime, State};
+use vigil_engine::views::{AuditEvent, DatasetSummary, ModelSummary, WorkspaceInfo};
+use vigil_engine::{IpcError, Workspace};
+
+/// The handler for every command; keep this list in step with `build.rs` and `capabilities/`.
+pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        list_models,
+        list_datasets,
+        list_audit_events,
+        workspace_info
+    ]
+}
+
+#[tauri::command]
+async fn list_models(workspace: State<'_, Workspace>) -> Result<Vec<ModelSummary>, IpcError> {
+    workspace.list_models().await.map_err(IpcError::from)
+}
+
+#[tauri::command]
+async fn list_datasets(workspace: State<'_, Workspace>) -> Result<Vec<DatasetSummary>, IpcError> {
+    workspace.list_datasets().await.map_err(IpcError::from)
+}
+
+#[tauri::command]
+async fn list_audit_events(workspace: State<'_, Workspace>) -> Result<Vec<AuditEvent>, IpcError> {
+    workspace.list_audit_events().await.map_err(IpcError::from)
+}
+
+#[tauri::command]
+async fn workspace_info(workspace: State<'_, Workspace>) -> Result<WorkspaceInfo, IpcError> {
+    workspace.info().await.map_err(IpcError::from)
+}

@@ -1,0 +1,152 @@
+// End-to-end tests of the real Vigil desktop app: the built binary, its real window under Xvfb,
+// driven over WebDriver, on a fresh temporary data dir so the user's own data is never touched.
+//
+// Run through `make e2e` (which builds the app and starts Xvfb). VIGIL_APP_BINARY overrides the
+// binary; screenshots of every view land in target/e2e-screenshots/.
+
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Session, startDriver } from "./webdriver.mjs";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const binary = process.env.VIGIL_APP_BINARY ?? join(root, "target/debug/vigil-desktop");
+const screenshots = join(root, "target/e2e-screenshots");
+
+const VIEWS = ["models", "datasets", "evaluations", "drift", "feedback", "audit", "settings"];
+
+describe("the desktop app on a fresh data dir", () => {
+  let driver;
+  let session;
+  let dataDir;
+
+  before(async () => {
+    assert.ok(existsSync(binary), `the app binary ${binary} exists (build it with \`make build\`)`);
+    mkdirSync(screenshots, { recursive: true });
+    dataDir = mkdtempSync(join(tmpdir(), "vigil-e2e-"));
+    driver = await startDriver();
+    session = await Session.start(driver.url, binary, ["--data-dir", dataDir]);
+    await session.waitFor("return document.documentElement.dataset.ready === 'true'", "the UI to be ready");
+  });
+
+  after(async () => {
+    await session?.end().catch(() => {});
+    await driver?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test("starts on the Models view with the seeded demo model and its versions", async () => {
+    await session.waitFor(
+      "return document.querySelectorAll('[data-testid=version-row]').length >= 2",
+      "the demo model's versions",
+    );
+    const models = await session.execute(
+      "return [...document.querySelectorAll('[data-testid=model-row]')].map(e => e.textContent)",
+    );
+    assert.equal(models.length, 1);
+    assert.match(models[0], /credit-risk/);
+    const versions = await session.execute(
+      "return [...document.querySelectorAll('[data-testid=version-row]')].map(e => e.textContent)",
+    );
+    assert.match(versions[0], /^\s*v1/);
+    assert.match(versions[1], /^\s*v2/);
+    // Each version shows the start of the SHA-256 of its own model file, computed at import.
+    for (const [index, file] of ["credit_risk_v1.onnx", "credit_risk_v2.onnx"].entries()) {
+      const sha256 = createHash("sha256").update(readFileSync(join(root, "demo/models", file))).digest("hex");
+      assert.ok(versions[index].includes(sha256.slice(0, 12)), `v${index + 1} shows ${sha256.slice(0, 12)}`);
+      assert.ok(versions[index].includes(file));
+    }
+  });
+
+  test("the demo was written to the data dir given on the command line", () => {
+    assert.ok(existsSync(join(dataDir, "vigil.sqlite3")), "database in the temporary data dir");
+    assert.ok(existsSync(join(dataDir, "blobs", "sha256")), "blob folder in the temporary data dir");
+  });
+
+  for (const view of VIEWS) {
+    test(`the ${view} view opens and is captured`, async () => {
+      await session.click(`[data-testid=nav-${view}]`);
+      await session.waitFor(
+        `return !!document.querySelector('[data-testid=view-${view}]')`,
+        `the ${view} view`,
+      );
+      const current = await session.execute(
+        "return document.querySelector('[aria-current=page]')?.dataset.testid",
+      );
+      assert.equal(current, `nav-${view}`);
+      // Let the view's data arrive before the picture is taken.
+      await session.waitFor(
+        `const v = document.querySelector('[data-testid=view-${view}]');
+         return v && !v.querySelector('[aria-busy=true]') && !v.textContent.includes('Loading')`,
+        `the ${view} view to finish loading`,
+      );
+      const error = await session.execute("return document.querySelector('[data-testid=error]')?.textContent ?? null");
+      assert.equal(error, null, `the ${view} view shows no error`);
+      const png = await session.screenshot();
+      assert.ok(png.length > 1000 && png.subarray(1, 4).toString() === "PNG", "a PNG screenshot");
+      writeFileSync(join(screenshots, `${view}.png`), png);
+    });
+  }
+
+  test("the Datasets view shows the demo dataset with its computed profile", async () => {
+    await session.click("[data-testid=nav-datasets]");
+    const text = await session.waitFor(
+      "return document.querySelector('[data-testid=dataset-row]')?.textContent",
+      "the dataset row",
+    );
+    assert.match(text, /credit-applications/);
+    assert.match(text, /timestamp/);
+  });
+
+  test("the Audit view lists the imports that seeded the demo", async () => {
+    await session.click("[data-testid=nav-audit]");
+    await session.waitFor("return document.querySelectorAll('[data-testid=audit-row]').length >= 4", "audit rows");
+    const text = await session.text("[data-testid=view-audit]");
+    assert.match(text, /model_version\.import/);
+    assert.match(text, /workspace\.demo_seeded/);
+  });
+
+  test("the Settings view reports the data dir in use", async () => {
+    await session.click("[data-testid=nav-settings]");
+    await session.waitFor(
+      `return document.querySelector('[data-testid=view-settings]')?.textContent.includes(${JSON.stringify(dataDir)})`,
+      "the data dir on the Settings view",
+    );
+  });
+
+  test("a command the window was not granted is refused", async () => {
+    const outcome = await session.executeAsync(
+      `const done = arguments[arguments.length - 1];
+       window.__TAURI_INTERNALS__.invoke('plugin:window|close', { label: 'main' })
+         .then(() => done('allowed'), (e) => done('refused: ' + String(e)));`,
+    );
+    assert.match(outcome, /^refused: /);
+    // The window is still there and still answers its own commands.
+    const models = await session.executeAsync(
+      `const done = arguments[arguments.length - 1];
+       window.__TAURI_INTERNALS__.invoke('list_models').then((m) => done(m.length), (e) => done(String(e)));`,
+    );
+    assert.equal(models, 1);
+  });
+});
+
+describe("the desktop app on an unusable data dir", () => {
+  test("exits with a clear message instead of opening a broken window", () => {
+    assert.ok(existsSync(binary), `the app binary ${binary} exists`);
+    const blocker = mkdtempSync(join(tmpdir(), "vigil-e2e-bad-"));
+    const file = join(blocker, "not-a-folder");
+    writeFileSync(file, "x");
+    try {
+      const run = spawnSync(binary, ["--data-dir", join(file, "data")], { encoding: "utf8", timeout: 30000 });
+      assert.notEqual(run.status, 0);
+      assert.match(run.stderr, /cannot open the workspace/);
+    } finally {
+      rmSync(blocker, { recursive: true, force: true });
+    }
+  });
+});

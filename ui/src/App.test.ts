@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import App from './App.svelte';
+import { AUDIT_EVENTS, DATASETS, MODELS, WORKSPACE, mockCommands } from './test/fixtures';
+
+const NAV = ['models', 'datasets', 'evaluations', 'drift', 'feedback', 'audit', 'settings'];
+
+function mockAll(): string[] {
+  return mockCommands({
+    list_models: MODELS,
+    list_datasets: DATASETS,
+    list_audit_events: AUDIT_EVENTS,
+    workspace_info: WORKSPACE,
+  });
+}
+
+function currentNav(): string[] {
+  return NAV.filter((id) => screen.getByTestId(`nav-${id}`).getAttribute('aria-current') === 'page');
+}
+
+describe('App shell', () => {
+  it('shows the product name, the navigation and the Models view first', async () => {
+    mockAll();
+    render(App);
+
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toContain('Vigil');
+    const nav = screen.getByRole('navigation', { name: 'Main' });
+    expect([...nav.querySelectorAll('button')].map((b) => b.textContent?.trim())).toEqual([
+      'Models',
+      'Datasets',
+      'Evaluations',
+      'Drift',
+      'Feedback',
+      'Audit',
+      'Settings',
+    ]);
+    expect(currentNav()).toEqual(['models']);
+    expect(screen.getByTestId('view-models')).toBeTruthy();
+    expect(await screen.findAllByTestId('model-row')).toHaveLength(2);
+  });
+
+  it('marks the document ready once the first view has loaded', async () => {
+    mockAll();
+    expect(document.documentElement.dataset.ready).toBeUndefined();
+    render(App);
+
+    await screen.findAllByTestId('model-row');
+    expect(document.documentElement.dataset.ready).toBe('true');
+  });
+
+  it('marks the document ready when the first view fails', async () => {
+    mockCommands({
+      list_models: () => {
+        throw { code: 'storage', message: 'Disk full.' };
+      },
+    });
+    render(App);
+
+    expect((await screen.findByTestId('error')).textContent).toContain('Disk full.');
+    expect(document.documentElement.dataset.ready).toBe('true');
+  });
+
+  it('switches views and moves aria-current', async () => {
+    const calls = mockAll();
+    render(App);
+    await screen.findAllByTestId('model-row');
+
+    await fireEvent.click(screen.getByTestId('nav-datasets'));
+    expect(currentNav()).toEqual(['datasets']);
+    expect(screen.queryByTestId('view-models')).toBeNull();
+    expect(screen.getByTestId('view-datasets')).toBeTruthy();
+    expect(await screen.findAllByTestId('dataset-row')).toHaveLength(2);
+
+    await fireEvent.click(screen.getByTestId('nav-audit'));
+    expect(currentNav()).toEqual(['audit']);
+    expect(await screen.findAllByTestId('audit-row')).toHaveLength(3);
+
+    await fireEvent.click(screen.getByTestId('nav-settings'));
+    expect(currentNav()).toEqual(['settings']);
+    expect((await screen.findByTestId('setting-app-version')).textContent).toBe('0.3.1');
+
+    await fireEvent.click(screen.getByTestId('nav-models'));
+    expect(currentNav()).toEqual(['models']);
+    expect(await screen.findAllByTestId('model-row')).toHaveLength(2);
+
+    expect(calls).toEqual([
+      'list_models',
+      'list_datasets',
+      'list_audit_events',
+      'workspace_info',
+      'list_models',
+    ]);
+  });
+
+  it.each([
+    ['evaluations', 'No evaluations yet.', 'not available in this version'],
+    ['drift', 'No drift reports yet.', 'not be computed from the app in this version'],
+    ['feedback', 'No feedback yet.', 'not available in this version'],
+  ])('shows an honest empty state for %s, without calling the backend', async (id, title, detail) => {
+    const calls = mockAll();
+    render(App);
+    await screen.findAllByTestId('model-row');
+
+    await fireEvent.click(screen.getByTestId(`nav-${id}`));
+    expect(currentNav()).toEqual([id]);
+    const view = screen.getByTestId(`view-${id}`);
+    const empty = screen.getByTestId('empty-state');
+    expect(view.contains(empty)).toBe(true);
+    expect(empty.textContent).toContain(title);
+    expect(empty.textContent).toContain(detail);
+    expect(view.querySelector('table, canvas, svg')).toBeNull();
+    expect(calls).toEqual(['list_models']);
+  });
+
+  it('can be used from the keyboard', async () => {
+    mockAll();
+    render(App);
+    await screen.findAllByTestId('model-row');
+
+    const models = screen.getByTestId('nav-models');
+    models.focus();
+    await fireEvent.keyDown(models, { key: 'ArrowDown' });
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('nav-datasets')));
+
+    await fireEvent.keyDown(document.activeElement!, { key: 'End' });
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('nav-settings')));
+
+    await fireEvent.keyDown(document.activeElement!, { key: 'ArrowDown' });
+    await waitFor(() => expect(document.activeElement).toBe(models));
+
+    await fireEvent.keyDown(models, { key: 'ArrowUp' });
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('nav-settings')));
+
+    // Focus alone does not switch views; activating the button does.
+    expect(currentNav()).toEqual(['models']);
+    for (const id of NAV) {
+      expect(screen.getByTestId(`nav-${id}`).tagName).toBe('BUTTON');
+    }
+  });
+});

@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { mockIPC } from '@tauri-apps/api/mocks';
+import {
+  GENERIC_ERROR_MESSAGE,
+  isIpcError,
+  listAuditEvents,
+  listDatasets,
+  listModels,
+  toIpcError,
+  workspaceInfo,
+} from './api';
+import type { IpcError } from './bindings';
+import { AUDIT_EVENTS, DATASETS, MODELS, WORKSPACE, mockCommands } from '../test/fixtures';
+
+async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the promise to reject');
+}
+
+describe('api commands', () => {
+  it('calls each command by name without arguments and returns its result', async () => {
+    const seen: Array<{ cmd: string; args: unknown }> = [];
+    mockIPC((cmd, args) => {
+      seen.push({ cmd, args });
+      switch (cmd) {
+        case 'list_models':
+          return MODELS;
+        case 'list_datasets':
+          return DATASETS;
+        case 'list_audit_events':
+          return AUDIT_EVENTS;
+        case 'workspace_info':
+          return WORKSPACE;
+      }
+      throw new Error(`unknown ${cmd}`);
+    });
+
+    expect(await listModels()).toEqual(MODELS);
+    expect(await listDatasets()).toEqual(DATASETS);
+    expect(await listAuditEvents()).toEqual(AUDIT_EVENTS);
+    expect(await workspaceInfo()).toEqual(WORKSPACE);
+
+    expect(seen.map((call) => call.cmd)).toEqual([
+      'list_models',
+      'list_datasets',
+      'list_audit_events',
+      'workspace_info',
+    ]);
+    for (const call of seen) {
+      expect(call.args === undefined || Object.keys(call.args as object).length === 0).toBe(true);
+    }
+  });
+
+  it('passes an IpcError from the backend through unchanged', async () => {
+    const backendError: IpcError = { code: 'storage', message: 'The database is locked.' };
+    mockCommands({
+      list_models: () => {
+        throw backendError;
+      },
+    });
+
+    const error = await rejectionOf(listModels());
+    expect(error).toEqual({ code: 'storage', message: 'The database is locked.' });
+  });
+
+  it('keeps only code and message of an IpcError', async () => {
+    mockCommands({
+      workspace_info: () => {
+        throw { code: 'not_found', message: 'No workspace.', secret: '/etc/shadow' };
+      },
+    });
+
+    const error = await rejectionOf(workspaceInfo());
+    expect(error).toEqual({ code: 'not_found', message: 'No workspace.' });
+  });
+
+  it.each([
+    ['a plain string', 'panicked at src/store.rs:42: SELECT * FROM secrets'],
+    ['an Error', new Error('panicked at src/store.rs:42: SELECT * FROM secrets')],
+    ['a TypeError', new TypeError('window.__TAURI_INTERNALS__ is undefined: SELECT * FROM secrets')],
+    ['an object with an unknown code', { code: 'kaboom', message: 'SELECT * FROM secrets' }],
+    ['an object without a message', { code: 'storage' }],
+    ['an object with an empty message', { code: 'storage', message: '' }],
+    ['a number', 42],
+    ['null', null],
+  ])('turns %s into an "internal" error with a generic message', async (_label, thrown) => {
+    mockCommands({
+      list_datasets: () => {
+        throw thrown;
+      },
+    });
+
+    const error = await rejectionOf(listDatasets());
+    expect(error).toEqual({ code: 'internal', message: GENERIC_ERROR_MESSAGE });
+    expect((error as IpcError).message).not.toContain('SELECT');
+    expect((error as IpcError).message).not.toContain('panicked');
+  });
+
+  it('turns undefined into an "internal" error with a generic message', async () => {
+    mockCommands({
+      list_audit_events: () => {
+        throw undefined;
+      },
+    });
+
+    const error = await rejectionOf(listAuditEvents());
+    expect(error).toEqual({ code: 'internal', message: GENERIC_ERROR_MESSAGE });
+  });
+
+  it('reports an "internal" error when the Tauri IPC is not available at all', async () => {
+    // No mockIPC: invoke() fails inside the library.
+    const error = await rejectionOf(listModels());
+    expect(error).toEqual({ code: 'internal', message: GENERIC_ERROR_MESSAGE });
+  });
+});
+
+describe('toIpcError / isIpcError', () => {
+  it('recognises every backend error code', () => {
+    for (const code of ['not_found', 'invalid_input', 'conflict', 'storage', 'internal'] as const) {
+      expect(isIpcError({ code, message: 'm' })).toBe(true);
+      expect(toIpcError({ code, message: 'm' })).toEqual({ code, message: 'm' });
+    }
+  });
+
+  it('rejects anything that is not an IpcError', () => {
+    expect(isIpcError('not_found')).toBe(false);
+    expect(isIpcError({ code: 'NOT_FOUND', message: 'm' })).toBe(false);
+    expect(isIpcError({ code: 'storage', message: 7 })).toBe(false);
+    expect(toIpcError(new Error('raw detail'))).toEqual({
+      code: 'internal',
+      message: GENERIC_ERROR_MESSAGE,
+    });
+  });
+
+  it('uses a generic sentence, not an empty or technical one', () => {
+    expect(GENERIC_ERROR_MESSAGE.length).toBeGreaterThan(20);
+    expect(GENERIC_ERROR_MESSAGE).toMatch(/\.$/);
+  });
+});

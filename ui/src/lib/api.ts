@@ -1,0 +1,80 @@
+// The only module that talks to the Rust side. Every view gets its data from
+// here, typed with the generated types in `bindings.ts`.
+//
+// A failed command rejects with an `IpcError` (`{ code, message }`). Anything
+// else (a plain string, an `Error`, `undefined`, a half-shaped object) is turned
+// into an `IpcError` with code "internal" and a generic sentence: the raw text of
+// unknown errors is never shown to the user.
+
+import { invoke } from '@tauri-apps/api/core';
+import type {
+  AuditEvent,
+  DatasetSummary,
+  ErrorCode,
+  IpcError,
+  ModelSummary,
+  WorkspaceInfo,
+} from './bindings';
+
+export type { IpcError } from './bindings';
+
+const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
+  'not_found',
+  'invalid_input',
+  'conflict',
+  'storage',
+  'internal',
+]);
+
+/** Shown when a command fails in a way the backend did not describe. */
+export const GENERIC_ERROR_MESSAGE =
+  'Something went wrong while talking to the Vigil backend. Please try again.';
+
+/** True when `value` has the exact shape of an `IpcError` from the backend. */
+export function isIpcError(value: unknown): value is IpcError {
+  if (typeof value !== 'object' || value === null) return false;
+  const { code, message } = value as { code?: unknown; message?: unknown };
+  return (
+    typeof code === 'string' &&
+    ERROR_CODES.has(code) &&
+    typeof message === 'string' &&
+    message.trim().length > 0
+  );
+}
+
+/** Normalises any rejection into a typed `IpcError`. */
+export function toIpcError(error: unknown): IpcError {
+  if (isIpcError(error)) {
+    // Copy only the two known fields; nothing else from the error reaches the UI.
+    return { code: error.code, message: error.message };
+  }
+  return { code: 'internal', message: GENERIC_ERROR_MESSAGE };
+}
+
+async function call<T>(command: string): Promise<T> {
+  try {
+    return await invoke<T>(command);
+  } catch (error) {
+    throw toIpcError(error);
+  }
+}
+
+/** All registered models with their versions. */
+export function listModels(): Promise<ModelSummary[]> {
+  return call<ModelSummary[]>('list_models');
+}
+
+/** All registered datasets with their column summaries. */
+export function listDatasets(): Promise<DatasetSummary[]> {
+  return call<DatasetSummary[]>('list_datasets');
+}
+
+/** The audit log, newest first. */
+export function listAuditEvents(): Promise<AuditEvent[]> {
+  return call<AuditEvent[]>('list_audit_events');
+}
+
+/** Where this workspace lives and which versions it runs. */
+export function workspaceInfo(): Promise<WorkspaceInfo> {
+  return call<WorkspaceInfo>('workspace_info');
+}

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { formatBytes, formatDate, formatPayload, plural, shortHash } from './format';
+
+describe('format', () => {
+  it('formats byte sizes', () => {
+    expect(formatBytes(0)).toBe('0 B');
+    expect(formatBytes(512)).toBe('512 B');
+    expect(formatBytes(1536)).toBe('1.5 KiB');
+    expect(formatBytes(3 * 1024 * 1024)).toBe('3.0 MiB');
+    expect(formatBytes(200 * 1024 * 1024)).toBe('200 MiB');
+    expect(formatBytes(5 * 1024 ** 3)).toBe('5.0 GiB');
+    expect(formatBytes(-1)).toBe('—');
+  });
+
+  it('shortens hashes to 12 characters', () => {
+    expect(shortHash('0123456789abcdef0123')).toBe('0123456789ab');
+    expect(shortHash('abc')).toBe('abc');
+  });
+
+  it('formats dates and leaves non-dates as they are', () => {
+    expect(formatDate('2024-03-01T09:30:00Z')).toMatch(/2024/);
+    expect(formatDate('not a date')).toBe('not a date');
+  });
+
+  it('pluralises', () => {
+    expect(plural(1, 'version')).toBe('1 version');
+    expect(plural(2, 'version')).toBe('2 versions');
+    expect(plural(0, 'column')).toBe('0 columns');
+  });
+
+  it('pretty-prints JSON payloads and keeps other text', () => {
+    expect(formatPayload('{"a":1}')).toBe('{\n  "a": 1\n}');
+    expect(formatPayload('plain')).toBe('plain');
+  });
+});
