@@ -11,7 +11,7 @@ APP := $(CARGO_TARGET_DIR)/debug/vigil-desktop
 
 # Debian packages: the WebKitGTK build stack, and the headless display + WebDriver for tests.
 APT_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev librsvg2-dev \
-                curl ca-certificates nodejs npm
+                curl ca-certificates
 APT_TEST_PACKAGES := xvfb xauth webkit2gtk-driver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -30,6 +30,10 @@ test: deps test-deps fmt-check clippy rust-test ui-test e2e
 # Installs only what is missing, so a second run costs a few seconds.
 deps:
 	missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done)
+	# Node.js may come from another source than Debian (whose npm would then conflict): look
+	# for the commands, not the packages.
+	command -v node >/dev/null || missing="$$missing nodejs"
+	command -v npm >/dev/null || missing="$$missing npm"
 	if [ -n "$$missing" ]; then
 	  echo "Installing Debian packages:" $$missing
 	  $(SUDO) apt-get update -qq
@@ -39,6 +43,7 @@ deps:
 	  echo "Installing the Rust toolchain with rustup"
 	  curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal -c clippy,rustfmt
 	fi
+	node -e 'const [a, b] = process.versions.node.split(".").map(Number); if (a < 18 || (a === 18 && b < 19)) { console.error(`Node.js 18.19 or newer is needed; this is ${process.version}`); process.exit(1); }'
 	if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
 	  npm --prefix ui ci --no-audit --no-fund
 	fi

@@ -86,9 +86,12 @@ pub(crate) fn is_timestamp(value: &str) -> bool {
             .and_then(|s| s.parse().ok())
             .unwrap_or(u32::MAX)
     };
-    if !(digits(0..4) && bytes.get(4) == Some(&b'-') && digits(5..7) && bytes.get(7) == Some(&b'-'))
-        || !digits(8..10)
-    {
+    let date_shape = digits(0..4)
+        && bytes.get(4) == Some(&b'-')
+        && digits(5..7)
+        && bytes.get(7) == Some(&b'-')
+        && digits(8..10);
+    if !date_shape {
         return false;
     }
     if !(1..=12).contains(&number(5..7)) || !(1..=31).contains(&number(8..10)) {

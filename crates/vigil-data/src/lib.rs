@@ -122,7 +122,7 @@ pub fn profile_csv(bytes: &[u8]) -> Result<DatasetProfile, DataError> {
         .from_reader(bytes);
     let mut records = reader.byte_records();
     let header = match records.next() {
-        Some(record) => record.map_err(malformed)?,
+        Some(record) => record.map_err(|e| malformed(&e))?,
         None => return Err(DataError::Empty),
     };
     let names = header_names(&header)?;
@@ -130,7 +130,7 @@ pub fn profile_csv(bytes: &[u8]) -> Result<DatasetProfile, DataError> {
     let mut missing = vec![0_u64; names.len()];
     let mut row_count = 0_u64;
     for record in records {
-        let record = record.map_err(malformed)?;
+        let record = record.map_err(|e| malformed(&e))?;
         let line = record.position().map_or(0, csv::Position::line);
         if record.len() != names.len() {
             return Err(DataError::RaggedRow {
@@ -204,7 +204,7 @@ fn header_names(header: &csv::ByteRecord) -> Result<Vec<String>, DataError> {
     Ok(names)
 }
 
-fn malformed(error: csv::Error) -> DataError {
+fn malformed(error: &csv::Error) -> DataError {
     let line = error.position().map_or(0, csv::Position::line);
     match error.kind() {
         csv::ErrorKind::Utf8 { err, .. } => DataError::InvalidUtf8 {

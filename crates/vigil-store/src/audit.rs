@@ -96,8 +96,7 @@ pub(crate) async fn append(
 /// Checks a run of events in `seq` order from the start of the log.
 pub fn verify_chain(events: &[AuditEventRow]) -> AuditVerification {
     let mut prev_hash = GENESIS_HASH.to_owned();
-    let mut expected_seq = 1;
-    for event in events {
+    for (expected_seq, event) in (1_i64..).zip(events) {
         if event.seq != expected_seq {
             return AuditVerification::Broken {
                 seq: event.seq,
@@ -127,7 +126,6 @@ pub fn verify_chain(events: &[AuditEventRow]) -> AuditVerification {
             };
         }
         prev_hash = hash;
-        expected_seq += 1;
     }
     AuditVerification::Intact {
         events: events.len(),

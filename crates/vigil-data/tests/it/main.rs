@@ -1,4 +1,8 @@
 //! Profiling CSV files: what is read, and the clear errors for what cannot be.
+#![allow(
+    clippy::expect_used,
+    reason = "a test fails loudly on the first unexpected error"
+)]
 
 use vigil_data::{ColumnKind, DataError, profile_csv};
 

@@ -1,4 +1,8 @@
 //! The engine's use cases against a real workspace in a temporary folder.
+#![allow(
+    clippy::expect_used,
+    reason = "a test fails loudly on the first unexpected error"
+)]
 
 use vigil_engine::import::{DatasetFile, ModelFile};
 use vigil_engine::{DemoSeeding, ErrorCode, IpcError, Workspace};

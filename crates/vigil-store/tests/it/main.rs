@@ -1,4 +1,8 @@
 //! The store against a real SQLite file in a temporary folder.
+#![allow(
+    clippy::expect_used,
+    reason = "a test fails loudly on the first unexpected error"
+)]
 
 use sqlx::Connection;
 use vigil_store::{AuditVerification, NewDataset, NewModelVersion, Store, StoreError};
