@@ -78,7 +78,9 @@ ui-test:
 	npm --prefix ui test
 
 # The real app window under Xvfb, driven over WebDriver; screenshots in target/e2e-screenshots/.
-e2e: build
+# Built with every target, so that features resolve as in `cargo test` and nothing is compiled twice.
+e2e: ui
+	cargo build --workspace --all-targets
 	VIGIL_APP_BINARY="$(APP)" xvfb-run --auto-servernum --server-args="-screen 0 1280x900x24" \
 	  node --test --test-concurrency=1 tests/e2e/
 
