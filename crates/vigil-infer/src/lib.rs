@@ -1,0 +1,50 @@
+//! Vigil's ONNX runtime: loads a model file it has never seen, at run time, checks it completely
+//! at load, and runs it on burn (the arithmetic-heavy operators) and on the host (the
+//! `ai.onnx.ml` operators scikit-learn exports, string tensors, shape bookkeeping).
+//!
+//! Architecture invariant: this is the only crate that sees burn. Callers get [`Model`],
+//! [`HostTensor`] and [`Value`], never a burn tensor, and every unsupported operator or invalid
+//! attribute is a [`LoadError`] before any row is run.
+
+mod attributes;
+mod error;
+mod initializer;
+mod model;
+mod ops;
+mod proto;
+mod signature;
+mod tensor;
+mod value;
+
+pub use error::{LoadError, RunError};
+pub use model::{ML_DOMAIN, Model, ONNX_DOMAIN};
+pub use ops::{SUPPORTED, is_supported};
+pub use signature::{Dim, ValueInfo, ValueType};
+pub use tensor::{ElementType, HostTensor, ShapeMismatch, TensorData};
+pub use value::{ClassLabels, Value};
+
+/// Where the arithmetic-heavy operators run.
+#[derive(Debug, Clone)]
+pub struct Device {
+    inner: burn_tensor::Device,
+    name: String,
+}
+
+impl Device {
+    /// burn's pure-Rust CPU backend.
+    pub fn cpu() -> Self {
+        Self {
+            inner: burn_tensor::Device::flex(),
+            name: "cpu".to_owned(),
+        }
+    }
+
+    /// A short description for results and the UI (`cpu`).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub(crate) fn burn(&self) -> &burn_tensor::Device {
+        &self.inner
+    }
+}

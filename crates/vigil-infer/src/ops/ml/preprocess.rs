@@ -1,0 +1,374 @@
+//! Feature preprocessing: Scaler, Imputer, Normalizer, OneHotEncoder, ArrayFeatureExtractor, and
+//! ZipMap (probabilities to per-row class maps).
+
+use super::super::{BuildContext, Built, Operator, one, tensor_input};
+use super::{class_labels, feature_rows};
+use crate::Device;
+use crate::error::{OpError, OpResult};
+use crate::tensor::{HostTensor, TensorData};
+use crate::value::{ClassLabels, Value};
+
+/// Per-column parameters given as one value for all columns or one per column.
+fn per_column(values: &[f32], columns: usize, name: &str) -> OpResult<Vec<f32>> {
+    match values.len() {
+        1 => Ok(vec![values[0]; columns]),
+        n if n == columns => Ok(values.to_vec()),
+        n => Err(OpError::new(format!(
+            "`{name}` has {n} values for {columns} columns"
+        ))),
+    }
+}
+
+#[derive(Debug)]
+struct Scaler {
+    offset: Vec<f32>,
+    scale: Vec<f32>,
+}
+
+pub(crate) fn scaler(context: &BuildContext<'_>) -> Built {
+    let attributes = context.attributes();
+    attributes.only(&["offset", "scale"])?;
+    let offset = attributes.floats("offset")?.unwrap_or_default();
+    let scale = attributes.floats("scale")?.unwrap_or_default();
+    if offset.is_empty() || scale.is_empty() {
+        return Err("`offset` and `scale` are required".to_owned().into());
+    }
+    Ok(Box::new(Scaler { offset, scale }))
+}
+
+impl Operator for Scaler {
+    fn run(&self, inputs: &[Option<&Value>], _device: &Device) -> OpResult<Vec<Value>> {
+        let x = tensor_input(inputs, 0)?;
+        let columns = *x
+            .shape()
+            .last()
+            .ok_or_else(|| OpError::new("expects at least a 1-D input"))?;
+        let offset = per_column(&self.offset, columns, "offset")?;
+        let scale = per_column(&self.scale, columns, "scale")?;
+        // (x - offset) * scale, in the input's precision (double stays double until the end).
+        #[expect(clippy::cast_possible_truncation, reason = "the output is float32")]
+        let values: Vec<f32> = match x.data() {
+            TensorData::F64(v) => v
+                .iter()
+                .enumerate()
+                .map(|(i, &e)| {
+                    ((e - f64::from(offset[i % columns])) * f64::from(scale[i % columns])) as f32
+                })
+                .collect(),
+            _ => {
+                let (_, _, v) = feature_rows(
+                    &x.clone()
+                        .reshaped(vec![x.len() / columns.max(1), columns])?,
+                )?;
+                v.iter()
+                    .enumerate()
+                    .map(|(i, &e)| (e - offset[i % columns]) * scale[i % columns])
+                    .collect()
+            }
+        };
+        one(HostTensor::f32(x.shape().to_vec(), values)?)
+    }
+}
+
+#[derive(Debug)]
+enum Imputation {
+    Float { values: Vec<f32>, replaced: f32 },
+    Int { values: Vec<i64>, replaced: i64 },
+}
+
+#[derive(Debug)]
+struct Imputer(Imputation);
+
+pub(crate) fn imputer(context: &BuildContext<'_>) -> Built {
+    let attributes = context.attributes();
+    attributes.only(&[
+        "imputed_value_floats",
+        "imputed_value_int64s",
+        "replaced_value_float",
+        "replaced_value_int64",
+    ])?;
+    let imputation = match (
+        attributes.floats("imputed_value_floats")?,
+        attributes.ints("imputed_value_int64s")?,
+    ) {
+        (Some(values), None) if !values.is_empty() => Imputation::Float {
+            values,
+            replaced: attributes.float_or("replaced_value_float", 0.0)?,
+        },
+        (None, Some(values)) if !values.is_empty() => Imputation::Int {
+            values,
+            replaced: attributes.int_or("replaced_value_int64", 0)?,
+        },
+        _ => {
+            return Err(
+                "exactly one of `imputed_value_floats` or `imputed_value_int64s` is required"
+                    .to_owned()
+                    .into(),
+            );
+        }
+    };
+    Ok(Box::new(Imputer(imputation)))
+}
+
+impl Operator for Imputer {
+    fn run(&self, inputs: &[Option<&Value>], _device: &Device) -> OpResult<Vec<Value>> {
+        let x = tensor_input(inputs, 0)?;
+        let columns = *x
+            .shape()
+            .last()
+            .ok_or_else(|| OpError::new("expects at least a 1-D input"))?;
+        let data = match (&self.0, x.data()) {
+            (Imputation::Float { values, replaced }, TensorData::F32(v)) => {
+                let fill = per_column(values, columns, "imputed_value_floats")?;
+                let hit = |e: f32| {
+                    if replaced.is_nan() {
+                        e.is_nan()
+                    } else {
+                        e == *replaced
+                    }
+                };
+                TensorData::F32(
+                    v.iter()
+                        .enumerate()
+                        .map(|(i, &e)| if hit(e) { fill[i % columns] } else { e })
+                        .collect(),
+                )
+            }
+            (Imputation::Int { values, replaced }, TensorData::I64(v)) => {
+                let fill: Vec<i64> = match values.len() {
+                    1 => vec![values[0]; columns],
+                    n if n == columns => values.clone(),
+                    n => {
+                        return Err(OpError::new(format!(
+                            "`imputed_value_int64s` has {n} values for {columns} columns"
+                        )));
+                    }
+                };
+                TensorData::I64(
+                    v.iter()
+                        .enumerate()
+                        .map(|(i, &e)| if e == *replaced { fill[i % columns] } else { e })
+                        .collect(),
+                )
+            }
+            (_, other) => {
+                return Err(OpError::new(format!(
+                    "the imputer's values do not match input type {}",
+                    other.element_type()
+                )));
+            }
+        };
+        one(HostTensor::new(x.shape().to_vec(), data)?)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Norm {
+    Max,
+    L1,
+    L2,
+}
+
+#[derive(Debug)]
+struct Normalizer(Norm);
+
+pub(crate) fn normalizer(context: &BuildContext<'_>) -> Built {
+    let attributes = context.attributes();
+    attributes.only(&["norm"])?;
+    let norm = match attributes.string_or("norm", "MAX")?.as_str() {
+        "MAX" => Norm::Max,
+        "L1" => Norm::L1,
+        "L2" => Norm::L2,
+        other => return Err(format!("norm {other} is not one of MAX, L1, L2").into()),
+    };
+    Ok(Box::new(Normalizer(norm)))
+}
+
+impl Operator for Normalizer {
+    fn run(&self, inputs: &[Option<&Value>], _device: &Device) -> OpResult<Vec<Value>> {
+        let x = tensor_input(inputs, 0)?;
+        let (rows, cols, mut values) = feature_rows(x)?;
+        for r in 0..rows {
+            let row = &mut values[r * cols..(r + 1) * cols];
+            let divisor = match self.0 {
+                Norm::Max => row.iter().copied().fold(f32::NEG_INFINITY, f32::max),
+                Norm::L1 => row.iter().map(|v| v.abs()).sum(),
+                Norm::L2 => row.iter().map(|v| v * v).sum::<f32>().sqrt(),
+            };
+            row.iter_mut().for_each(|v| *v /= divisor);
+        }
+        one(HostTensor::f32(x.shape().to_vec(), values)?)
+    }
+}
+
+#[derive(Debug)]
+struct OneHotEncoder {
+    categories: ClassLabels,
+    zeros: bool,
+}
+
+pub(crate) fn one_hot_encoder(context: &BuildContext<'_>) -> Built {
+    let attributes = context.attributes();
+    attributes.only(&["cats_int64s", "cats_strings", "zeros"])?;
+    let categories = match (
+        attributes.ints("cats_int64s")?,
+        attributes.strings("cats_strings")?,
+    ) {
+        (Some(ints), None) => ClassLabels::Int(ints),
+        (None, Some(strings)) => ClassLabels::Str(strings),
+        _ => {
+            return Err("exactly one of `cats_int64s` or `cats_strings` is required"
+                .to_owned()
+                .into());
+        }
+    };
+    if categories.is_empty() {
+        return Err("the category list is empty".to_owned().into());
+    }
+    Ok(Box::new(OneHotEncoder {
+        categories,
+        zeros: attributes.int_or("zeros", 1)? == 1,
+    }))
+}
+
+impl Operator for OneHotEncoder {
+    fn run(&self, inputs: &[Option<&Value>], _device: &Device) -> OpResult<Vec<Value>> {
+        let x = tensor_input(inputs, 0)?;
+        let width = self.categories.len();
+        let positions: Vec<Option<usize>> = match (&self.categories, x.data()) {
+            (ClassLabels::Str(cats), TensorData::Str(v)) => {
+                v.iter().map(|s| cats.iter().position(|c| c == s)).collect()
+            }
+            (ClassLabels::Int(cats), data) if !matches!(data, TensorData::Str(_)) => {
+                let ints = x
+                    .to_i64_vec()
+                    .ok_or_else(|| OpError::new("expects numeric input"))?;
+                ints.iter()
+                    .map(|i| cats.iter().position(|c| c == i))
+                    .collect()
+            }
+            (ClassLabels::Str(_), other) => {
+                return Err(OpError::new(format!(
+                    "string categories need string input, got {}",
+                    other.element_type()
+                )));
+            }
+            (ClassLabels::Int(_), _) => {
+                return Err(OpError::new(
+                    "integer categories need numeric input, got strings",
+                ));
+            }
+        };
+        let mut values = vec![0.0_f32; positions.len() * width];
+        for (i, position) in positions.iter().enumerate() {
+            match position {
+                Some(p) => values[i * width + p] = 1.0,
+                None if self.zeros => {}
+                None => {
+                    return Err(OpError::new(
+                        "a value is not among the encoder's categories and `zeros` is 0",
+                    ));
+                }
+            }
+        }
+        let mut shape = x.shape().to_vec();
+        shape.push(width);
+        one(HostTensor::f32(shape, values)?)
+    }
+}
+
+#[derive(Debug)]
+struct ArrayFeatureExtractor;
+
+pub(crate) fn array_feature_extractor(context: &BuildContext<'_>) -> Built {
+    context.attributes().only(&[])?;
+    Ok(Box::new(ArrayFeatureExtractor))
+}
+
+impl Operator for ArrayFeatureExtractor {
+    fn run(&self, inputs: &[Option<&Value>], _device: &Device) -> OpResult<Vec<Value>> {
+        let x = tensor_input(inputs, 0)?;
+        let indices = tensor_input(inputs, 1)?
+            .as_i64()
+            .ok_or_else(|| OpError::new("indices must be int64"))?;
+        let stride = *x
+            .shape()
+            .last()
+            .ok_or_else(|| OpError::new("expects at least a 1-D input"))?;
+        let picks: Vec<usize> = indices
+            .iter()
+            .map(|&i| {
+                usize::try_from(i)
+                    .ok()
+                    .filter(|&i| i < stride)
+                    .ok_or_else(|| {
+                        OpError::new(format!("index {i} is out of range for {stride} columns"))
+                    })
+            })
+            .collect::<OpResult<_>>()?;
+        let rows = x.len().checked_div(stride).unwrap_or(0);
+        let mut shape = if x.rank() == 1 {
+            vec![1]
+        } else {
+            x.shape()[..x.rank() - 1].to_vec()
+        };
+        shape.push(picks.len());
+        macro_rules! gather {
+            ($v:expr, $variant:ident) => {
+                TensorData::$variant(
+                    (0..rows)
+                        .flat_map(|r| picks.iter().map(move |&p| $v[r * stride + p].clone()))
+                        .collect(),
+                )
+            };
+        }
+        let data = match x.data() {
+            TensorData::F32(v) => gather!(v, F32),
+            TensorData::F64(v) => gather!(v, F64),
+            TensorData::I32(v) => gather!(v, I32),
+            TensorData::I64(v) => gather!(v, I64),
+            TensorData::Bool(v) => gather!(v, Bool),
+            TensorData::Str(v) => gather!(v, Str),
+        };
+        one(HostTensor::new(shape, data)?)
+    }
+}
+
+#[derive(Debug)]
+struct ZipMap(ClassLabels);
+
+pub(crate) fn zipmap(context: &BuildContext<'_>) -> Built {
+    let attributes = context.attributes();
+    attributes.only(&["classlabels_int64s", "classlabels_strings"])?;
+    Ok(Box::new(ZipMap(class_labels(
+        &attributes,
+        "classlabels_int64s",
+    )?)))
+}
+
+impl Operator for ZipMap {
+    fn run(&self, inputs: &[Option<&Value>], _device: &Device) -> OpResult<Vec<Value>> {
+        let x = tensor_input(inputs, 0)?;
+        let columns = match *x.shape() {
+            [_, c] | [c] => c,
+            ref other => {
+                return Err(OpError::new(format!(
+                    "expects [rows, classes], got {other:?}"
+                )));
+            }
+        };
+        if columns != self.0.len() || x.as_f32().is_none() {
+            return Err(OpError::new(format!(
+                "expects float scores for {} classes, got {} columns of {}",
+                self.0.len(),
+                columns,
+                x.element_type()
+            )));
+        }
+        let rows = if x.rank() == 1 { 1 } else { x.shape()[0] };
+        Ok(vec![Value::MapSequence {
+            labels: self.0.clone(),
+            probabilities: x.clone().reshaped(vec![rows, columns])?,
+        }])
+    }
+}
