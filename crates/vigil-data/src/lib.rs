@@ -111,8 +111,46 @@ pub fn is_missing(field: &str) -> bool {
         || field == "NA"
 }
 
+/// The values of one column: numbers as f64 (a missing value is NaN, and counted in the
+/// profile), everything else as text (a missing value is `None`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ColumnValues {
+    Number(Vec<f64>),
+    Text(Vec<Option<String>>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub name: String,
+    pub kind: ColumnKind,
+    pub values: ColumnValues,
+}
+
+/// A dataset read into memory: its profile and its columns in file order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dataset {
+    pub profile: DatasetProfile,
+    pub columns: Vec<Column>,
+}
+
+impl Dataset {
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    pub fn row_count(&self) -> usize {
+        usize::try_from(self.profile.row_count).unwrap_or(usize::MAX)
+    }
+}
+
 /// Profiles a comma-separated file with one header row.
 pub fn profile_csv(bytes: &[u8]) -> Result<DatasetProfile, DataError> {
+    read_csv(bytes).map(|dataset| dataset.profile)
+}
+
+/// Reads a comma-separated file with one header row into typed columns. Numbers are parsed with
+/// correct rounding (Rust's `str::parse::<f64>`).
+pub fn read_csv(bytes: &[u8]) -> Result<Dataset, DataError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(DataError::Empty);
     }
@@ -128,7 +166,7 @@ pub fn profile_csv(bytes: &[u8]) -> Result<DatasetProfile, DataError> {
     let names = header_names(&header)?;
     let mut kinds: Vec<kind::KindGuess> = vec![kind::KindGuess::default(); names.len()];
     let mut missing = vec![0_u64; names.len()];
-    let mut row_count = 0_u64;
+    let mut raw: Vec<Vec<Option<String>>> = vec![Vec::new(); names.len()];
     for record in records {
         let record = record.map_err(|e| malformed(&e))?;
         let line = record.position().map_or(0, csv::Position::line);
@@ -139,39 +177,57 @@ pub fn profile_csv(bytes: &[u8]) -> Result<DatasetProfile, DataError> {
                 found: record.len(),
             });
         }
-        for (index, raw) in record.iter().enumerate() {
-            let field = std::str::from_utf8(raw).map_err(|_| DataError::InvalidUtf8 {
+        for (index, field) in record.iter().enumerate() {
+            let field = std::str::from_utf8(field).map_err(|_| DataError::InvalidUtf8 {
                 line,
                 column: index + 1,
             })?;
             if is_missing(field) {
                 missing[index] += 1;
+                raw[index].push(None);
             } else {
                 kinds[index].observe(field);
+                raw[index].push(Some(field.to_owned()));
             }
         }
-        row_count += 1;
     }
+    let row_count = raw.first().map_or(0, Vec::len) as u64;
     if row_count == 0 {
         return Err(DataError::NoRows);
     }
-    let columns = names
-        .into_iter()
-        .zip(kinds)
-        .zip(missing)
-        .map(|((name, guess), missing)| ColumnProfile {
-            name,
-            kind: guess.kind(),
+    let mut profiles = Vec::with_capacity(names.len());
+    let mut columns = Vec::with_capacity(names.len());
+    for (((name, guess), missing), values) in names.into_iter().zip(kinds).zip(missing).zip(raw) {
+        let kind = guess.kind();
+        let values = match kind {
+            ColumnKind::Integer | ColumnKind::Number => ColumnValues::Number(
+                values
+                    .iter()
+                    // Every present value parsed when the kind was decided.
+                    .map(|v| {
+                        v.as_deref()
+                            .and_then(|v| v.parse::<f64>().ok())
+                            .unwrap_or(f64::NAN)
+                    })
+                    .collect(),
+            ),
+            _ => ColumnValues::Text(values),
+        };
+        profiles.push(ColumnProfile {
+            name: name.clone(),
+            kind,
             missing,
-        })
-        .collect();
-    Ok(DatasetProfile {
+        });
+        columns.push(Column { name, kind, values });
+    }
+    let profile = DatasetProfile {
         sha256: hex::encode(Sha256::digest(bytes)),
         size_bytes: bytes.len() as u64,
         format: DatasetFormat::Csv,
         row_count,
-        columns,
-    })
+        columns: profiles,
+    };
+    Ok(Dataset { profile, columns })
 }
 
 fn header_names(header: &csv::ByteRecord) -> Result<Vec<String>, DataError> {

@@ -22,6 +22,15 @@ pub enum EngineError {
     Demo(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("cannot read {path}: {source}")]
+    ReadFile {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Predict(#[from] crate::predict::PredictError),
+    #[error("the GPU was requested, but this build of Vigil has no GPU support; use the CPU")]
+    NoGpu,
     #[error("a background task stopped unexpectedly: {0}")]
     TaskFailed(String),
     #[error("stored {what} cannot be decoded: {reason}")]
@@ -49,7 +58,12 @@ pub struct IpcError {
 impl EngineError {
     pub fn code(&self) -> ErrorCode {
         match self {
-            Self::Dataset { .. } | Self::EmptyModel { .. } => ErrorCode::InvalidInput,
+            Self::Dataset { .. }
+            | Self::EmptyModel { .. }
+            | Self::ReadFile { .. }
+            | Self::NoGpu => ErrorCode::InvalidInput,
+            Self::Predict(e) if e.stage_and_kind().0 == "run" => ErrorCode::Internal,
+            Self::Predict(_) => ErrorCode::InvalidInput,
             Self::Store(StoreError::NotFound(_)) => ErrorCode::NotFound,
             Self::Store(_) | Self::NoDataDir => ErrorCode::Storage,
             Self::Demo(_) | Self::Decode { .. } | Self::TaskFailed(_) => ErrorCode::Internal,
@@ -67,6 +81,21 @@ impl EngineError {
                 "Stored data could not be decoded. The log has the details.".to_owned()
             }
             other => capitalise(&other.to_string()),
+        }
+    }
+}
+
+impl EngineError {
+    /// For machine-readable errors: the stage (`load`, `input`, `run`, `storage`) and the kind.
+    pub fn stage_and_kind(&self) -> (&'static str, &'static str) {
+        match self {
+            Self::Predict(e) => e.stage_and_kind(),
+            Self::ReadFile { .. } => ("input", "file"),
+            Self::Dataset { .. } => ("input", "data"),
+            Self::EmptyModel { .. } => ("load", "model_parse"),
+            Self::NoGpu => ("load", "device"),
+            Self::Store(_) | Self::NoDataDir => ("storage", "storage"),
+            Self::Demo(_) | Self::Decode { .. } | Self::TaskFailed(_) => ("run", "internal"),
         }
     }
 }

@@ -12,6 +12,7 @@ mod data_dir;
 mod demo;
 mod error;
 pub mod import;
+pub mod predict;
 pub mod views;
 
 use std::path::{Path, PathBuf};
@@ -105,6 +106,62 @@ impl Workspace {
     pub(crate) fn store(&self) -> &Store {
         &self.store
     }
+}
+
+/// Where a prediction runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeviceChoice {
+    Cpu,
+    Gpu,
+}
+
+/// Describes a model file: inputs, outputs, opsets, operators and whether each is supported.
+pub fn inspect_model_file(path: &Path) -> Result<predict::ModelInspection> {
+    let bytes = read_file(path)?;
+    Ok(predict::inspect_model(&bytes)?)
+}
+
+/// Runs a model file over a dataset file and returns its predictions. Columns are bound to
+/// inputs as `predict::bind_inputs` says; `excluded` columns (a target, sensitive columns) never
+/// feed a model by position.
+pub fn predict_files(
+    model_path: &Path,
+    data_path: &Path,
+    explicit: &[predict::InputBinding],
+    excluded: &[String],
+    device: DeviceChoice,
+) -> Result<predict::Predictions> {
+    if device == DeviceChoice::Gpu {
+        return Err(EngineError::NoGpu);
+    }
+    let model =
+        vigil_infer::Model::load(&read_file(model_path)?).map_err(predict::PredictError::from)?;
+    let dataset = read_dataset(data_path)?;
+    let bindings = predict::bind_inputs(&model, &dataset, explicit, excluded)?;
+    Ok(predict::predict(
+        &model,
+        &dataset,
+        &bindings,
+        &vigil_infer::Device::cpu(),
+    )?)
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|source| EngineError::ReadFile {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+/// Reads a dataset file into typed columns.
+pub fn read_dataset(path: &Path) -> Result<vigil_data::Dataset> {
+    let name = path.display().to_string();
+    let dataset_error = |source| EngineError::Dataset {
+        name: name.clone(),
+        source,
+    };
+    vigil_data::DatasetFormat::from_file_name(&name).map_err(dataset_error)?;
+    vigil_data::read_csv(&read_file(path)?).map_err(dataset_error)
 }
 
 /// The person acting, for the audit log: the operating-system user running Vigil.

@@ -17,7 +17,7 @@ mod tensor;
 mod value;
 
 pub use error::{LoadError, RunError};
-pub use model::{ML_DOMAIN, Model, ONNX_DOMAIN};
+pub use model::{ML_DOMAIN, Model, ModelDescription, ONNX_DOMAIN, describe};
 pub use ops::{SUPPORTED, is_supported};
 pub use signature::{Dim, ValueInfo, ValueType};
 pub use tensor::{ElementType, HostTensor, ShapeMismatch, TensorData};

@@ -13,7 +13,7 @@ use crate::ops::{self, BuildContext, Operator};
 use crate::proto::{GraphProto, ModelProto};
 use crate::signature::{Dim, ValueInfo, value_info};
 use crate::tensor::HostTensor;
-use crate::value::Value;
+use crate::value::{ClassLabels, Value};
 
 /// The default ONNX domain's canonical name.
 pub const ONNX_DOMAIN: &str = "ai.onnx";
@@ -41,6 +41,60 @@ struct PlannedNode {
     frees: Vec<usize>,
 }
 
+/// What a model file declares, read without checking its operators: for `inspect`, which must
+/// describe a model even when Vigil cannot run it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelDescription {
+    pub ir_version: i64,
+    pub producer: String,
+    pub opsets: Vec<(String, i64)>,
+    pub inputs: Vec<ValueInfo>,
+    pub outputs: Vec<ValueInfo>,
+    /// (domain, op type, node count) in graph order.
+    pub op_types: Vec<(String, String, usize)>,
+}
+
+/// Decodes a model file far enough to describe it.
+pub fn describe(bytes: &[u8]) -> Result<ModelDescription, LoadError> {
+    if bytes.is_empty() {
+        return Err(LoadError::EmptyFile);
+    }
+    let proto = ModelProto::decode(bytes)
+        .map_err(|e| LoadError::InvalidProtobuf(format!("protobuf decoding failed: {e}")))?;
+    let graph = proto.graph.as_ref().ok_or(LoadError::NoGraph)?;
+    let initializers: Vec<&str> = graph.initializer.iter().map(|i| i.name.as_str()).collect();
+    let mut op_types: Vec<(String, String, usize)> = Vec::new();
+    for node in &graph.node {
+        let domain = canonical_domain(&node.domain);
+        match op_types
+            .iter_mut()
+            .find(|(d, o, _)| d == domain && *o == node.op_type)
+        {
+            Some(entry) => entry.2 += 1,
+            None => op_types.push((domain.to_owned(), node.op_type.clone(), 1)),
+        }
+    }
+    Ok(ModelDescription {
+        ir_version: proto.ir_version,
+        producer: format!("{} {}", proto.producer_name, proto.producer_version)
+            .trim()
+            .to_owned(),
+        opsets: proto
+            .opset_import
+            .iter()
+            .map(|o| (canonical_domain(&o.domain).to_owned(), o.version))
+            .collect(),
+        inputs: graph
+            .input
+            .iter()
+            .filter(|i| !initializers.contains(&i.name.as_str()))
+            .map(value_info)
+            .collect(),
+        outputs: graph.output.iter().map(value_info).collect(),
+        op_types,
+    })
+}
+
 /// A loaded, checked model ready to run.
 #[derive(Debug)]
 pub struct Model {
@@ -55,6 +109,7 @@ pub struct Model {
     constants: Vec<(usize, Value)>,
     nodes: Vec<PlannedNode>,
     slot_count: usize,
+    class_labels: Option<ClassLabels>,
 }
 
 impl Model {
@@ -143,6 +198,7 @@ impl Model {
         let version_of = |domain: &str| opsets.iter().find(|(d, _)| d == domain).map(|(_, v)| *v);
         let mut built: Vec<Option<BuiltNode>> = Vec::new();
         let mut op_types: Vec<(String, String)> = Vec::new();
+        let mut class_labels = None;
         for (index, node) in graph.node.iter().enumerate() {
             let domain = canonical_domain(&node.domain);
             let node_name = if node.name.is_empty() {
@@ -174,6 +230,9 @@ impl Model {
                     reason,
                 },
             })?;
+            if class_labels.is_none() {
+                class_labels = ops::declared_class_labels(domain, node);
+            }
             built.push(Some((op, node.input.clone(), node.output.clone())));
         }
 
@@ -297,6 +356,7 @@ impl Model {
             constants,
             nodes,
             slot_count: slots.len(),
+            class_labels,
         })
     }
 
@@ -323,6 +383,11 @@ impl Model {
 
     pub fn producer(&self) -> &str {
         &self.producer
+    }
+
+    /// The class labels a classifier node of the graph declares, in the model's order.
+    pub fn class_labels(&self) -> Option<&ClassLabels> {
+        self.class_labels.as_ref()
     }
 
     /// Runs the graph once. `inputs` are matched to the model's inputs by name.

@@ -202,3 +202,20 @@ pub(crate) fn normalize_axis(axis: i64, rank: usize) -> OpResult<usize> {
 pub(crate) fn one(tensor: HostTensor) -> OpResult<Vec<Value>> {
     Ok(vec![Value::Tensor(tensor)])
 }
+
+/// The class labels a scikit-learn classifier node declares (the first one in the graph wins).
+pub(crate) fn declared_class_labels(
+    domain: &str,
+    node: &NodeProto,
+) -> Option<crate::value::ClassLabels> {
+    if domain != crate::model::ML_DOMAIN {
+        return None;
+    }
+    let attributes = Attributes::new(node);
+    let int_name = match node.op_type.as_str() {
+        "LinearClassifier" => "classlabels_ints",
+        "TreeEnsembleClassifier" | "ZipMap" => "classlabels_int64s",
+        _ => return None,
+    };
+    ml::class_labels(&attributes, int_name).ok()
+}

@@ -1,0 +1,215 @@
+//! The `vigil` command line. Each subcommand parses its flags, makes one call into
+//! `vigil-engine`, and prints the result — as text, or as JSON with `--json FILE` (`-` for
+//! standard output). A failure exits with status 1; with `--json` the error is written there too,
+//! as `{"error": {"message", "stage", "kind"}}`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use serde_json::json;
+use vigil_engine::predict::{InputBinding, ModelInspection, Predictions};
+use vigil_engine::{DeviceChoice, EngineError};
+
+#[derive(Debug, Parser)]
+#[command(name = "vigil", version, about = "Vigil: local-first model operations")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Describe a model: inputs, outputs, opsets, operators, and whether Vigil can run it.
+    Inspect {
+        model: PathBuf,
+        /// Write the description as JSON to FILE (`-` for standard output).
+        #[arg(long, value_name = "FILE")]
+        json: Option<String>,
+    },
+    /// Run a model over every row of a dataset.
+    Predict {
+        #[arg(long, value_name = "MODEL")]
+        model: PathBuf,
+        #[arg(long, value_name = "DATA")]
+        data: PathBuf,
+        /// Bind dataset columns to a model input: NAME=COL[,COL…] (repeatable).
+        #[arg(long = "input", value_name = "NAME=COLS", value_parser = parse_binding)]
+        inputs: Vec<InputBinding>,
+        /// Columns that must never feed the model by position (a label, a sensitive column).
+        #[arg(long, value_name = "COL", value_delimiter = ',')]
+        exclude: Vec<String>,
+        #[arg(long, value_enum, default_value_t = DeviceArg::Cpu)]
+        device: DeviceArg,
+        /// Write `{"predictions": …}` as JSON to FILE (`-` for standard output).
+        #[arg(long, value_name = "FILE")]
+        json: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum DeviceArg {
+    Cpu,
+    Gpu,
+}
+
+fn parse_binding(text: &str) -> Result<InputBinding, String> {
+    let (input, columns) = text.split_once('=').ok_or("expected NAME=COL[,COL…]")?;
+    let columns: Vec<String> = columns
+        .split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if input.trim().is_empty() || columns.is_empty() {
+        return Err("expected NAME=COL[,COL…]".to_owned());
+    }
+    Ok(InputBinding {
+        input: input.trim().to_owned(),
+        columns,
+    })
+}
+
+/// Writes JSON to a file, or to standard output for `-`.
+fn write_json(destination: &str, value: &serde_json::Value) -> anyhow::Result<()> {
+    let text = serde_json::to_string_pretty(value)? + "\n";
+    if destination == "-" {
+        std::io::stdout().write_all(text.as_bytes())?;
+    } else {
+        std::fs::write(Path::new(destination), text)?;
+    }
+    Ok(())
+}
+
+fn print_inspection(out: &mut impl Write, inspection: &ModelInspection) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "producer: {}  (IR version {})",
+        inspection.producer, inspection.ir_version
+    )?;
+    let opsets: Vec<String> = inspection
+        .opsets
+        .iter()
+        .map(|(d, v)| format!("{d} {v}"))
+        .collect();
+    writeln!(out, "opsets:   {}", opsets.join(", "))?;
+    writeln!(out, "inputs:")?;
+    for input in &inspection.inputs {
+        writeln!(out, "  {:<24} {}", input.name, input.ty.notation())?;
+    }
+    writeln!(out, "outputs:")?;
+    for output in &inspection.outputs {
+        writeln!(out, "  {:<24} {}", output.name, output.ty.notation())?;
+    }
+    writeln!(out, "operators:")?;
+    for op in &inspection.operators {
+        let status = if op.supported {
+            "supported"
+        } else {
+            "NOT SUPPORTED"
+        };
+        writeln!(
+            out,
+            "  {:<12} {:<24} {:>3} node(s)  {status}",
+            op.domain, op.op_type, op.nodes
+        )?;
+    }
+    match &inspection.problem {
+        None => writeln!(out, "runnable: yes"),
+        Some(problem) => writeln!(out, "runnable: no — {problem}"),
+    }
+}
+
+fn print_predictions(out: &mut impl Write, predictions: &Predictions) -> std::io::Result<()> {
+    writeln!(out, "{} rows", predictions.n_rows)?;
+    if let (Some(classes), Some(labels)) = (&predictions.classes, &predictions.label) {
+        for class in classes {
+            let count = labels.iter().filter(|l| *l == class).count();
+            writeln!(
+                out,
+                "  predicted {}: {count}",
+                serde_json::to_string(class).unwrap_or_default()
+            )?;
+        }
+    }
+    if let Some(values) = &predictions.value {
+        let mean = values.iter().map(|&v| f64::from(v)).sum::<f64>() / values.len().max(1) as f64;
+        writeln!(out, "  mean predicted value: {mean}")?;
+    }
+    Ok(())
+}
+
+/// Runs one command; `Ok(false)` when its output could not be written.
+fn run(command: Command) -> Result<bool, (EngineError, Option<String>)> {
+    match command {
+        Command::Inspect { model, json } => {
+            let inspection =
+                vigil_engine::inspect_model_file(&model).map_err(|e| (e, json.clone()))?;
+            Ok(emit(json.as_deref(), &json!(inspection), |out| {
+                print_inspection(out, &inspection)
+            }))
+        }
+        Command::Predict {
+            model,
+            data,
+            inputs,
+            exclude,
+            device,
+            json,
+        } => {
+            let device = match device {
+                DeviceArg::Cpu => DeviceChoice::Cpu,
+                DeviceArg::Gpu => DeviceChoice::Gpu,
+            };
+            let predictions = vigil_engine::predict_files(&model, &data, &inputs, &exclude, device)
+                .map_err(|e| (e, json.clone()))?;
+            Ok(emit(
+                json.as_deref(),
+                &json!({ "predictions": predictions }),
+                |out| print_predictions(out, &predictions),
+            ))
+        }
+    }
+}
+
+/// Prints the text form, and the JSON form where asked; false when writing failed.
+fn emit(
+    json: Option<&str>,
+    value: &serde_json::Value,
+    text: impl FnOnce(&mut std::io::StdoutLock<'_>) -> std::io::Result<()>,
+) -> bool {
+    if json != Some("-")
+        && let Err(error) = text(&mut std::io::stdout().lock())
+    {
+        eprintln!("vigil: cannot write to standard output: {error}");
+        return false;
+    }
+    if let Some(destination) = json
+        && let Err(error) = write_json(destination, value)
+    {
+        eprintln!("vigil: cannot write {destination}: {error:#}");
+        return false;
+    }
+    true
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err((error, json)) => {
+            let message = error.user_message();
+            eprintln!("vigil: {message}");
+            if let Some(destination) = json {
+                let (stage, kind) = error.stage_and_kind();
+                let body = json!({ "error": { "message": message, "stage": stage, "kind": kind } });
+                if let Err(write_error) = write_json(&destination, &body) {
+                    eprintln!("vigil: cannot write {destination}: {write_error:#}");
+                }
+            }
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,252 @@
+//! The `vigil` binary end to end on the fixture kit: `inspect`, `predict` and their errors, with
+//! the JSON compared against onnxruntime's reference outputs.
+#![allow(
+    clippy::expect_used,
+    reason = "a test fails loudly on the first unexpected error"
+)]
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use serde_json::{Value, json};
+
+fn kit(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/kit")
+        .join(path)
+}
+
+/// Runs `vigil ARGS… --json OUT` and returns (exit success, parsed JSON).
+fn vigil_json(args: &[&str]) -> (bool, Value) {
+    let dir = tempfile::tempdir().expect("temp");
+    let out = dir.path().join("out.json");
+    let status = Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .args(args)
+        .arg("--json")
+        .arg(&out)
+        .output()
+        .expect("run vigil");
+    let text = std::fs::read_to_string(&out).expect("JSON written");
+    (
+        status.status.success(),
+        serde_json::from_str(&text).expect("valid JSON"),
+    )
+}
+
+fn expected(case: &str) -> Value {
+    let text =
+        std::fs::read_to_string(kit(&format!("cases/{case}/expected.json"))).expect("expected");
+    serde_json::from_str(&text).expect("JSON")
+}
+
+fn assert_predictions_match(got: &Value, want: &Value, what: &str) {
+    assert_eq!(got["n_rows"], want["n_rows"], "{what}: n_rows");
+    assert_eq!(got["classes"], want["classes"], "{what}: classes");
+    assert_eq!(got["label"], want["label"], "{what}: labels");
+    let flat = |v: &Value| -> Vec<f64> {
+        v.as_array()
+            .expect("rows")
+            .iter()
+            .flat_map(|r| {
+                r.as_array()
+                    .expect("row")
+                    .iter()
+                    .map(|x| x.as_f64().expect("number"))
+            })
+            .collect()
+    };
+    let (g, w) = (flat(&got["probabilities"]), flat(&want["probabilities"]));
+    assert_eq!(g.len(), w.len(), "{what}: probability count");
+    let bad = g
+        .iter()
+        .zip(&w)
+        .filter(|(a, b)| (*a - *b).abs() > 1e-6 + 1e-4 * b.abs())
+        .count();
+    assert_eq!(bad, 0, "{what}: probabilities outside tolerance");
+}
+
+#[test]
+fn predict_binds_all_feature_columns_to_a_single_input() {
+    let model = kit("models/breast_cancer_logreg.onnx");
+    let data = kit("data/breast_cancer.csv");
+    let (ok, json) = vigil_json(&[
+        "predict",
+        "--model",
+        model.to_str().expect("p"),
+        "--data",
+        data.to_str().expect("p"),
+        "--exclude",
+        "target",
+    ]);
+    assert!(ok, "{json}");
+    assert_predictions_match(
+        &json["predictions"],
+        &expected("breast_cancer_logreg")["predictions"],
+        "breast_cancer_logreg",
+    );
+}
+
+#[test]
+fn predict_binds_inputs_by_column_name_and_handles_missing_values() {
+    for model in ["models/credit_gbm.onnx", "models/credit_gbm_nozipmap.onnx"] {
+        let (ok, json) = vigil_json(&[
+            "predict",
+            "--model",
+            kit(model).to_str().expect("p"),
+            "--data",
+            kit("data/credit_current_strong.csv").to_str().expect("p"),
+        ]);
+        assert!(ok, "{json}");
+        assert_predictions_match(
+            &json["predictions"],
+            &expected("credit_gbm_strong")["predictions"],
+            model,
+        );
+    }
+}
+
+#[test]
+fn predict_reshapes_pixel_columns_to_the_input_image() {
+    let (ok, json) = vigil_json(&[
+        "predict",
+        "--model",
+        kit("models/digits_cnn.onnx").to_str().expect("p"),
+        "--data",
+        kit("data/digits.csv").to_str().expect("p"),
+        "--exclude",
+        "target",
+    ]);
+    assert!(ok, "{json}");
+    assert_predictions_match(
+        &json["predictions"],
+        &expected("digits_cnn")["predictions"],
+        "digits_cnn",
+    );
+}
+
+#[test]
+fn predict_writes_regression_values() {
+    let (ok, json) = vigil_json(&[
+        "predict",
+        "--model",
+        kit("models/diabetes_rf.onnx").to_str().expect("p"),
+        "--data",
+        kit("data/diabetes.csv").to_str().expect("p"),
+        "--exclude",
+        "target",
+    ]);
+    assert!(ok, "{json}");
+    let got = json["predictions"]["value"].as_array().expect("values");
+    let want = expected("diabetes_rf")["predictions"]["value"]
+        .as_array()
+        .expect("values")
+        .clone();
+    assert_eq!(got.len(), want.len());
+    for (g, w) in got.iter().zip(&want) {
+        let (g, w) = (g.as_f64().expect("g"), w.as_f64().expect("w"));
+        assert!((g - w).abs() <= 1e-4 + 1e-4 * w.abs(), "{g} vs {w}");
+    }
+}
+
+#[test]
+fn errors_carry_stage_and_kind() {
+    for (case, model, data) in [
+        (
+            "error_model_garbage",
+            "models/errors/garbage.onnx",
+            "data/breast_cancer.csv",
+        ),
+        (
+            "error_model_truncated",
+            "models/errors/truncated.onnx",
+            "data/breast_cancer.csv",
+        ),
+        (
+            "error_model_empty",
+            "models/errors/empty.onnx",
+            "data/breast_cancer.csv",
+        ),
+        (
+            "error_input_shape",
+            "models/errors/breast_cancer_logreg_dim31.onnx",
+            "data/breast_cancer.csv",
+        ),
+        (
+            "error_input_name",
+            "models/errors/credit_gbm_renamed_input.onnx",
+            "data/credit_current_none.csv",
+        ),
+    ] {
+        let (ok, json) = vigil_json(&[
+            "predict",
+            "--model",
+            kit(model).to_str().expect("p"),
+            "--data",
+            kit(data).to_str().expect("p"),
+            "--exclude",
+            "target,default",
+        ]);
+        assert!(!ok, "{case} must fail");
+        let error = &json["error"];
+        let want = &expected(case)["error"];
+        assert_eq!(error["stage"], want["stage"], "{case}: {error}");
+        assert_eq!(error["kind"], want["kind"], "{case}: {error}");
+        assert!(!error["message"].as_str().expect("message").is_empty());
+        assert!(json.get("predictions").is_none());
+    }
+}
+
+#[test]
+fn inspect_lists_operators_and_says_whether_each_is_supported() {
+    let (ok, json) = vigil_json(&["inspect", kit("models/credit_rf.onnx").to_str().expect("p")]);
+    assert!(ok, "{json}");
+    assert_eq!(json["runnable"], true);
+    assert_eq!(json["inputs"].as_array().expect("inputs").len(), 12);
+    let ops: Vec<String> = json["operators"]
+        .as_array()
+        .expect("ops")
+        .iter()
+        .map(|o| {
+            format!(
+                "{}::{}",
+                o["domain"].as_str().expect("d"),
+                o["op_type"].as_str().expect("o")
+            )
+        })
+        .collect();
+    assert!(
+        ops.contains(&"ai.onnx.ml::TreeEnsembleClassifier".to_owned()),
+        "{ops:?}"
+    );
+    assert!(
+        json["operators"]
+            .as_array()
+            .expect("ops")
+            .iter()
+            .all(|o| o["supported"] == true)
+    );
+}
+
+#[test]
+fn the_demo_models_match_onnxruntime_on_the_demo_data() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let text = std::fs::read_to_string(root.join("tests/fixtures/demo/reference.json"))
+        .expect("reference");
+    let reference: Value = serde_json::from_str(&text).expect("JSON");
+    for model in ["credit_risk_v1.onnx", "credit_risk_v2.onnx"] {
+        let model_path = root.join("demo/models").join(model);
+        let data_path = root.join("demo/data/credit_applications.csv");
+        let (ok, json) = vigil_json(&[
+            "predict",
+            "--model",
+            model_path.to_str().expect("p"),
+            "--data",
+            data_path.to_str().expect("p"),
+        ]);
+        assert!(ok, "{json}");
+        let mut want = reference["models"][model].clone();
+        want["n_rows"] = json!(4000);
+        want["classes"] = json!([0, 1]);
+        assert_predictions_match(&json["predictions"], &want, model);
+    }
+}
