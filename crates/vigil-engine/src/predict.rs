@@ -305,6 +305,17 @@ fn input_tensor(
                 }
             }
         }
+        ElementType::Int8
+        | ElementType::Int16
+        | ElementType::UInt8
+        | ElementType::UInt16
+        | ElementType::UInt32
+        | ElementType::UInt64 => {
+            return Err(PredictError::Binding(format!(
+                "model input `{}` takes {element} values, which datasets cannot feed yet",
+                info.name
+            )));
+        }
         ElementType::Bool => {
             return Err(PredictError::Binding(format!(
                 "model input `{}` takes booleans, which datasets cannot feed yet",

@@ -1,8 +1,8 @@
 //! The arithmetic-heavy operators, executed on burn: MatMul, Gemm, Conv and MaxPool. Inputs move
 //! to the run's device, the op runs there, and the result comes back as a host tensor.
 
-use burn_tensor::module::{conv1d, conv2d, max_pool1d, max_pool2d};
-use burn_tensor::ops::{ConvOptions, MaxPoolOptions};
+use burn_tensor::module::{conv1d, conv2d};
+use burn_tensor::ops::ConvOptions;
 use burn_tensor::{Tensor, TensorData};
 
 use super::elementwise::broadcast_map;
@@ -77,9 +77,14 @@ fn matmul_tensors(a: &HostTensor, b: &HostTensor, device: &Device) -> OpResult<H
         let rhs = to_burn(b, [b_count, k, n], device)?;
         (a_batch.clone(), from_burn(lhs.matmul(rhs))?)
     } else {
-        return Err(OpError::new(format!(
-            "MatMul of {a_shape:?} by {b_shape:?} needs batch broadcasting, which is not supported"
-        )));
+        // Broadcast the batch dimensions on the host, then one batched product.
+        let batch = super::elementwise::broadcast_shape(&a_batch, &b_batch)?;
+        let count: usize = batch.iter().product();
+        let lhs = expand_batch(f32_of(a, "A")?, &a_batch, &batch, m * k)?;
+        let rhs = expand_batch(f32_of(b, "B")?, &b_batch, &batch, k * n)?;
+        let lhs = Tensor::<3>::from_data(TensorData::new(lhs, [count, m, k]), device.burn());
+        let rhs = Tensor::<3>::from_data(TensorData::new(rhs, [count, k, n]), device.burn());
+        (batch, from_burn(lhs.matmul(rhs))?)
     };
     let mut shape = result_batch;
     if a_shape.len() > 1 {
@@ -89,6 +94,27 @@ fn matmul_tensors(a: &HostTensor, b: &HostTensor, device: &Device) -> OpResult<H
         shape.push(n);
     }
     Ok(product.reshaped(shape)?)
+}
+
+/// Repeats `matrices` (each `size` values, laid out by `shape`) to fill the batch `target`.
+fn expand_batch(
+    values: &[f32],
+    shape: &[usize],
+    target: &[usize],
+    size: usize,
+) -> OpResult<Vec<f32>> {
+    let indices: Vec<usize> = (0..shape.iter().product::<usize>()).collect();
+    let (_, picks) = super::elementwise::broadcast_map(
+        &indices,
+        shape,
+        &vec![0_usize; target.iter().product()],
+        target,
+        |i, _| i,
+    )?;
+    Ok(picks
+        .iter()
+        .flat_map(|&i| values[i * size..(i + 1) * size].iter().copied())
+        .collect())
 }
 
 #[derive(Debug)]
@@ -181,8 +207,17 @@ impl Operator for Gemm {
 }
 
 /// Spatial settings shared by Conv and MaxPool, read at load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AutoPad {
+    NotSet,
+    Valid,
+    SameUpper,
+    SameLower,
+}
+
 #[derive(Debug, Clone)]
-struct Window {
+pub(crate) struct Window {
+    auto_pad: AutoPad,
     kernel: Option<Vec<usize>>,
     strides: Option<Vec<usize>>,
     pads: Option<Vec<usize>>,
@@ -202,15 +237,18 @@ fn usizes(values: Option<Vec<i64>>, name: &str) -> Result<Option<Vec<usize>>, St
         .transpose()
 }
 
-fn window(context: &BuildContext<'_>) -> Result<Window, String> {
+/// Reads the spatial attributes shared by Conv and MaxPool.
+pub(crate) fn window(context: &BuildContext<'_>) -> Result<Window, String> {
     let attributes = context.attributes();
-    let auto_pad = attributes.string_or("auto_pad", "NOTSET")?;
-    if auto_pad != "NOTSET" && auto_pad != "VALID" {
-        return Err(format!(
-            "auto_pad {auto_pad} is not supported (use explicit pads)"
-        ));
-    }
+    let auto_pad = match attributes.string_or("auto_pad", "NOTSET")?.as_str() {
+        "NOTSET" => AutoPad::NotSet,
+        "VALID" => AutoPad::Valid,
+        "SAME_UPPER" => AutoPad::SameUpper,
+        "SAME_LOWER" => AutoPad::SameLower,
+        other => return Err(format!("auto_pad {other} is unknown")),
+    };
     Ok(Window {
+        auto_pad,
         kernel: usizes(attributes.ints("kernel_shape")?, "kernel_shape")?,
         strides: usizes(attributes.ints("strides")?, "strides")?,
         pads: usizes(attributes.ints("pads")?, "pads")?,
@@ -218,42 +256,79 @@ fn window(context: &BuildContext<'_>) -> Result<Window, String> {
     })
 }
 
+/// Kernel, strides, (begin, end) pads and dilations, one entry per spatial dimension.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Resolved {
+    pub kernel: Vec<usize>,
+    pub strides: Vec<usize>,
+    pub pads: Vec<(usize, usize)>,
+    pub dilations: Vec<usize>,
+}
+
 impl Window {
-    /// Per-dimension settings for `n` spatial dimensions, ONNX defaults filled in.
-    fn resolve<const N: usize>(
+    /// Settings for the spatial dimensions `input`, ONNX defaults filled in and SAME padding
+    /// computed: output = ceil(input / stride), the odd extra pad at the end for SAME_UPPER and
+    /// at the start for SAME_LOWER.
+    pub(crate) fn resolve(
         &self,
-        kernel_from_weight: Option<[usize; N]>,
-    ) -> OpResult<Resolved<N>> {
-        let array = |v: &Option<Vec<usize>>, default: usize, name: &str| -> OpResult<[usize; N]> {
+        kernel_from_weight: Option<&[usize]>,
+        input: &[usize],
+    ) -> OpResult<Resolved> {
+        let n = input.len();
+        let list = |v: &Option<Vec<usize>>, default: usize, name: &str| -> OpResult<Vec<usize>> {
             match v {
-                None => Ok([default; N]),
-                Some(v) => v
-                    .clone()
-                    .try_into()
-                    .map_err(|_| OpError::new(format!("`{name}` needs {N} values"))),
+                None => Ok(vec![default; n]),
+                Some(v) if v.len() == n => Ok(v.clone()),
+                Some(_) => Err(OpError::new(format!("`{name}` needs {n} values"))),
             }
         };
         let kernel = match (&self.kernel, kernel_from_weight) {
-            (Some(_), _) => array(&self.kernel, 1, "kernel_shape")?,
-            (None, Some(k)) => k,
+            (Some(_), _) => list(&self.kernel, 1, "kernel_shape")?,
+            (None, Some(k)) => k.to_vec(),
             (None, None) => return Err(OpError::new("`kernel_shape` is required")),
         };
-        let pads = match &self.pads {
-            None => [(0, 0); N],
-            Some(p) if p.len() == 2 * N => std::array::from_fn(|i| (p[i], p[i + N])),
-            Some(_) => return Err(OpError::new(format!("`pads` needs {} values", 2 * N))),
+        let strides = list(&self.strides, 1, "strides")?;
+        let dilations = list(&self.dilations, 1, "dilations")?;
+        if strides.contains(&0) || dilations.contains(&0) || kernel.contains(&0) {
+            return Err(OpError::new(
+                "kernel, strides and dilations must be positive",
+            ));
+        }
+        let pads = match self.auto_pad {
+            AutoPad::NotSet => match &self.pads {
+                None => vec![(0, 0); n],
+                Some(p) if p.len() == 2 * n => (0..n).map(|i| (p[i], p[i + n])).collect(),
+                Some(_) => return Err(OpError::new(format!("`pads` needs {} values", 2 * n))),
+            },
+            AutoPad::Valid => vec![(0, 0); n],
+            AutoPad::SameUpper | AutoPad::SameLower => (0..n)
+                .map(|i| {
+                    let out = input[i].div_ceil(strides[i]);
+                    let span = (kernel[i] - 1) * dilations[i] + 1;
+                    let total = ((out.max(1) - 1) * strides[i] + span).saturating_sub(input[i]);
+                    let small = total / 2;
+                    if self.auto_pad == AutoPad::SameUpper {
+                        (small, total - small)
+                    } else {
+                        (total - small, small)
+                    }
+                })
+                .collect(),
         };
-        Ok((
+        Ok(Resolved {
             kernel,
-            array(&self.strides, 1, "strides")?,
+            strides,
             pads,
-            array(&self.dilations, 1, "dilations")?,
-        ))
+            dilations,
+        })
     }
 }
 
-/// Kernel, strides, (begin, end) pads and dilations per spatial dimension.
-type Resolved<const N: usize> = ([usize; N], [usize; N], [(usize, usize); N], [usize; N]);
+fn array<const N: usize, T: Copy + Default>(values: &[T]) -> OpResult<[T; N]> {
+    values
+        .try_into()
+        .map_err(|_| OpError::new(format!("expected {N} spatial dimensions")))
+}
 
 #[derive(Debug)]
 struct Conv {
@@ -292,8 +367,13 @@ impl Operator for Conv {
         };
         match (x.shape(), w.shape()) {
             (&[n, c, h, wd], &[m, cg, kh, kw]) => {
-                let (_, strides, pads, dilations) = self.window.resolve::<2>(Some([kh, kw]))?;
-                let options = ConvOptions::new_with_padding(strides, pads, dilations, self.groups);
+                let r = self.window.resolve(Some(&[kh, kw]), &[h, wd])?;
+                let options = ConvOptions::new_with_padding(
+                    array(&r.strides)?,
+                    array(&r.pads)?,
+                    array(&r.dilations)?,
+                    self.groups,
+                );
                 let y = conv2d(
                     to_burn(x, [n, c, h, wd], device)?,
                     to_burn(w, [m, cg, kh, kw], device)?,
@@ -303,8 +383,13 @@ impl Operator for Conv {
                 one(from_burn(y)?)
             }
             (&[n, c, l], &[m, cg, k]) => {
-                let (_, strides, pads, dilations) = self.window.resolve::<1>(Some([k]))?;
-                let options = ConvOptions::new_with_padding(strides, pads, dilations, self.groups);
+                let r = self.window.resolve(Some(&[k]), &[l])?;
+                let options = ConvOptions::new_with_padding(
+                    array(&r.strides)?,
+                    array(&r.pads)?,
+                    array(&r.dilations)?,
+                    self.groups,
+                );
                 let y = conv1d(
                     to_burn(x, [n, c, l], device)?,
                     to_burn(w, [m, cg, k], device)?,
@@ -315,73 +400,6 @@ impl Operator for Conv {
             }
             (xs, ws) => Err(OpError::new(format!(
                 "Conv of input {xs:?} with weights {ws:?} is not supported (1-D and 2-D only)"
-            ))),
-        }
-    }
-}
-
-#[derive(Debug)]
-struct MaxPool {
-    window: Window,
-    ceil_mode: bool,
-}
-
-pub(crate) fn max_pool(context: &BuildContext<'_>) -> Built {
-    let attributes = context.attributes();
-    attributes.only(&[
-        "auto_pad",
-        "ceil_mode",
-        "dilations",
-        "kernel_shape",
-        "pads",
-        "storage_order",
-        "strides",
-    ])?;
-    if context.node.output.iter().filter(|o| !o.is_empty()).count() > 1 {
-        return Err("MaxPool's optional Indices output is not supported"
-            .to_owned()
-            .into());
-    }
-    let window = window(context)?;
-    if window.kernel.is_none() {
-        return Err("`kernel_shape` is required".to_owned().into());
-    }
-    Ok(Box::new(MaxPool {
-        window,
-        ceil_mode: attributes.int_or("ceil_mode", 0)? == 1,
-    }))
-}
-
-impl Operator for MaxPool {
-    fn run(&self, inputs: &[Option<&Value>], device: &Device) -> OpResult<Vec<Value>> {
-        let x = tensor_input(inputs, 0)?;
-        match *x.shape() {
-            [n, c, h, w] => {
-                let (kernel, strides, pads, dilations) = self.window.resolve::<2>(None)?;
-                let options = MaxPoolOptions::new(kernel)
-                    .with_stride(strides)
-                    .with_padding_pairs(pads)
-                    .with_dilation(dilations)
-                    .with_ceil_mode(self.ceil_mode);
-                one(from_burn(max_pool2d(
-                    to_burn(x, [n, c, h, w], device)?,
-                    options,
-                ))?)
-            }
-            [n, c, l] => {
-                let (kernel, strides, pads, dilations) = self.window.resolve::<1>(None)?;
-                let options = MaxPoolOptions::new(kernel)
-                    .with_stride(strides)
-                    .with_padding_pairs(pads)
-                    .with_dilation(dilations)
-                    .with_ceil_mode(self.ceil_mode);
-                one(from_burn(max_pool1d(
-                    to_burn(x, [n, c, l], device)?,
-                    options,
-                ))?)
-            }
-            ref other => Err(OpError::new(format!(
-                "MaxPool of shape {other:?} is not supported (1-D and 2-D only)"
             ))),
         }
     }

@@ -3,7 +3,7 @@
 use super::{BuildContext, Built, Operator, one, tensor_input};
 use crate::Device;
 use crate::error::{OpError, OpResult};
-use crate::tensor::{HostTensor, TensorData};
+use crate::tensor::{Element, HostTensor, Number, TensorData};
 use crate::value::Value;
 
 #[derive(Debug, Clone, Copy)]
@@ -106,62 +106,32 @@ pub(crate) fn broadcast_map<T: Copy, U>(
     Ok((out, values))
 }
 
-fn int_div<T: Copy + PartialEq + Default + std::ops::Div<Output = T>>(x: T, y: T) -> Option<T> {
-    if y == T::default() { None } else { Some(x / y) }
-}
-
 impl Operator for BinaryOp {
     fn run(&self, inputs: &[Option<&Value>], _device: &Device) -> OpResult<Vec<Value>> {
         let a = tensor_input(inputs, 0)?;
         let b = tensor_input(inputs, 1)?;
-        macro_rules! float {
-            ($x:expr, $y:expr, $variant:ident) => {{
-                let (shape, values) = match self.0 {
-                    Binary::Add => broadcast_map($x, a.shape(), $y, b.shape(), |p, q| p + q)?,
-                    Binary::Sub => broadcast_map($x, a.shape(), $y, b.shape(), |p, q| p - q)?,
-                    Binary::Mul => broadcast_map($x, a.shape(), $y, b.shape(), |p, q| p * q)?,
-                    Binary::Div => broadcast_map($x, a.shape(), $y, b.shape(), |p, q| p / q)?,
-                };
-                HostTensor::new(shape, TensorData::$variant(values))?
-            }};
+        let ty = a.element_type();
+        if ty != b.element_type() {
+            return Err(OpError::new(format!(
+                "operands have types {ty} and {}; they must be the same numeric type",
+                b.element_type()
+            )));
         }
-        macro_rules! int {
-            ($x:expr, $y:expr, $variant:ident) => {{
-                let (shape, values) = match self.0 {
-                    Binary::Add => {
-                        broadcast_map($x, a.shape(), $y, b.shape(), |p, q| p.wrapping_add(q))?
-                    }
-                    Binary::Sub => {
-                        broadcast_map($x, a.shape(), $y, b.shape(), |p, q| p.wrapping_sub(q))?
-                    }
-                    Binary::Mul => {
-                        broadcast_map($x, a.shape(), $y, b.shape(), |p, q| p.wrapping_mul(q))?
-                    }
-                    Binary::Div => {
-                        let (shape, values) = broadcast_map($x, a.shape(), $y, b.shape(), int_div)?;
-                        let values: Option<Vec<_>> = values.into_iter().collect();
-                        (
-                            shape,
-                            values.ok_or_else(|| OpError::new("integer division by zero"))?,
-                        )
-                    }
-                };
-                HostTensor::new(shape, TensorData::$variant(values))?
-            }};
-        }
-        let result = match (a.data(), b.data()) {
-            (TensorData::F32(x), TensorData::F32(y)) => float!(x, y, F32),
-            (TensorData::F64(x), TensorData::F64(y)) => float!(x, y, F64),
-            (TensorData::I64(x), TensorData::I64(y)) => int!(x, y, I64),
-            (TensorData::I32(x), TensorData::I32(y)) => int!(x, y, I32),
-            _ => {
-                return Err(OpError::new(format!(
-                    "operands have types {} and {}; they must be the same numeric type",
-                    a.element_type(),
-                    b.element_type()
-                )));
-            }
-        };
+        let result = crate::with_numeric_type!(ty, T => {
+            let x = a.values::<T>().unwrap_or_default();
+            let y = b.values::<T>().unwrap_or_default();
+            let (shape, values) = match self.0 {
+                Binary::Add => broadcast_map(x, a.shape(), y, b.shape(), T::add)?,
+                Binary::Sub => broadcast_map(x, a.shape(), y, b.shape(), T::sub)?,
+                Binary::Mul => broadcast_map(x, a.shape(), y, b.shape(), T::mul)?,
+                Binary::Div => {
+                    let (shape, values) = broadcast_map(x, a.shape(), y, b.shape(), T::div)?;
+                    let values: Option<Vec<T>> = values.into_iter().collect();
+                    (shape, values.ok_or_else(|| OpError::new("integer division by zero"))?)
+                }
+            };
+            HostTensor::new(shape, T::wrap(values))?
+        }, other => return Err(OpError::new(format!("arithmetic is not defined for {other}"))));
         one(result)
     }
 }
@@ -214,23 +184,15 @@ impl Operator for UnaryOp {
             (TensorData::F64(v), kind) => {
                 TensorData::F64(v.iter().map(|&e| float_fn!(kind, f64)(e)).collect())
             }
-            (TensorData::I64(v), Unary::Abs) => {
-                TensorData::I64(v.iter().map(|e| e.wrapping_abs()).collect())
-            }
-            (TensorData::I64(v), Unary::Neg) => {
-                TensorData::I64(v.iter().map(|e| e.wrapping_neg()).collect())
-            }
-            (TensorData::I64(v), Unary::Relu) => {
-                TensorData::I64(v.iter().map(|&e| e.max(0)).collect())
-            }
-            (TensorData::I32(v), Unary::Abs) => {
-                TensorData::I32(v.iter().map(|e| e.wrapping_abs()).collect())
-            }
-            (TensorData::I32(v), Unary::Neg) => {
-                TensorData::I32(v.iter().map(|e| e.wrapping_neg()).collect())
-            }
-            (TensorData::I32(v), Unary::Relu) => {
-                TensorData::I32(v.iter().map(|&e| e.max(0)).collect())
+            (_, kind @ (Unary::Abs | Unary::Neg | Unary::Relu)) => {
+                crate::with_numeric_type!(x.element_type(), T => {
+                let v = x.values::<T>().unwrap_or_default();
+                T::wrap(v.iter().map(|&e| match kind {
+                    Unary::Abs => e.abs(),
+                    Unary::Neg => e.neg(),
+                    _ => if e > T::ZERO { e } else { T::ZERO },
+                }).collect())
+            }, other => return Err(OpError::new(format!("{kind:?} is not defined for {other}"))))
             }
             (other, kind) => {
                 return Err(OpError::new(format!(

@@ -4,6 +4,7 @@
 mod burn_ops;
 mod elementwise;
 mod ml;
+mod pool;
 mod reduce;
 mod shape;
 
@@ -137,7 +138,7 @@ pub(crate) fn build(domain: &str, context: &BuildContext<'_>) -> Built {
             "MatMul" => burn_ops::matmul(context),
             "Gemm" => burn_ops::gemm(context),
             "Conv" => burn_ops::conv(context),
-            "MaxPool" => burn_ops::max_pool(context),
+            "MaxPool" => pool::max_pool(context),
             _ => Err(BuildError::Unsupported),
         },
         (crate::model::ML_DOMAIN, _) => match op {

@@ -4,7 +4,7 @@
 use super::{BuildContext, Built, Operator, normalize_axis, one, tensor_input};
 use crate::Device;
 use crate::error::{OpError, OpResult};
-use crate::tensor::{ElementType, HostTensor, TensorData};
+use crate::tensor::{Element, ElementType, HostTensor, Number, TensorData};
 use crate::value::Value;
 
 #[derive(Debug)]
@@ -60,41 +60,36 @@ fn float_text(x: f64) -> String {
     }
 }
 
+/// Converts every value to `to` as onnxruntime's Cast does: numbers convert like C++
+/// `static_cast`, strings parse as numbers, numbers print in shortest round-trip form.
 pub(crate) fn cast_tensor(x: &HostTensor, to: ElementType) -> OpResult<HostTensor> {
     let shape = x.shape().to_vec();
+    let from = x.element_type();
+    if from == to {
+        return Ok(x.clone());
+    }
     let data = match (x.data(), to) {
-        (data, to) if data.element_type() == to => data.clone(),
-        (TensorData::Str(v), ElementType::Float32) => TensorData::F32(
-            v.iter()
-                .map(|s| {
-                    s.trim()
-                        .parse::<f32>()
-                        .map_err(|_| OpError::new(format!("cannot cast \"{s}\" to float")))
-                })
-                .collect::<OpResult<_>>()?,
-        ),
-        (TensorData::Str(v), ElementType::Float64) => TensorData::F64(
+        (TensorData::Str(v), ElementType::String) => TensorData::Str(v.clone()),
+        (TensorData::Str(v), ElementType::Bool) => TensorData::Bool(
             v.iter()
                 .map(|s| {
                     s.trim()
                         .parse::<f64>()
-                        .map_err(|_| OpError::new(format!("cannot cast \"{s}\" to double")))
+                        .map(|f| f != 0.0)
+                        .map_err(|_| OpError::new(format!("cannot cast \"{s}\" to bool")))
                 })
                 .collect::<OpResult<_>>()?,
         ),
-        (TensorData::Str(v), ElementType::Int64) => TensorData::I64(
-            v.iter()
+        (TensorData::Str(v), to) => {
+            let parsed: Vec<f64> = v
+                .iter()
                 .map(|s| {
                     s.trim()
-                        .parse::<i64>()
-                        .map_err(|_| OpError::new(format!("cannot cast \"{s}\" to int64")))
+                        .parse::<f64>()
+                        .map_err(|_| OpError::new(format!("cannot cast \"{s}\" to {to}")))
                 })
-                .collect::<OpResult<_>>()?,
-        ),
-        (TensorData::Str(_), other) => {
-            return Err(OpError::new(format!(
-                "casting strings to {other} is not supported"
-            )));
+                .collect::<OpResult<_>>()?;
+            crate::with_numeric_type!(to, T => T::wrap(parsed.into_iter().map(T::from_f64).collect()), _ => unreachable_cast())
         }
         (TensorData::F32(v), ElementType::String) => {
             TensorData::Str(v.iter().map(|&e| float_text(f64::from(e))).collect())
@@ -102,44 +97,11 @@ pub(crate) fn cast_tensor(x: &HostTensor, to: ElementType) -> OpResult<HostTenso
         (TensorData::F64(v), ElementType::String) => {
             TensorData::Str(v.iter().map(|&e| float_text(e)).collect())
         }
-        (TensorData::I64(v), ElementType::String) => {
-            TensorData::Str(v.iter().map(ToString::to_string).collect())
-        }
-        (TensorData::I32(v), ElementType::String) => {
-            TensorData::Str(v.iter().map(ToString::to_string).collect())
-        }
-        (TensorData::Bool(v), ElementType::String) => {
-            TensorData::Str(v.iter().map(|&b| u8::from(b).to_string()).collect())
-        }
-        (_, ElementType::Float64) => {
-            TensorData::F64(x.to_f64_vec().ok_or_else(|| OpError::new("not numeric"))?)
-        }
-        #[expect(
-            clippy::cast_possible_truncation,
-            reason = "Cast to float rounds to nearest, as in ONNX"
-        )]
-        (_, ElementType::Float32) => match x.data() {
-            TensorData::I64(v) => TensorData::F32(v.iter().map(|&e| e as f32).collect()),
-            _ => TensorData::F32(
-                x.to_f64_vec()
-                    .ok_or_else(|| OpError::new("not numeric"))?
-                    .into_iter()
-                    .map(|e| e as f32)
-                    .collect(),
-            ),
-        },
-        (_, ElementType::Int64) => {
-            TensorData::I64(x.to_i64_vec().ok_or_else(|| OpError::new("not numeric"))?)
-        }
-        #[expect(
-            clippy::cast_possible_truncation,
-            reason = "ONNX Cast wraps like C++ static_cast"
-        )]
-        (_, ElementType::Int32) => TensorData::I32(
+        (_, ElementType::String) => TensorData::Str(
             x.to_i64_vec()
                 .ok_or_else(|| OpError::new("not numeric"))?
-                .into_iter()
-                .map(|e| e as i32)
+                .iter()
+                .map(ToString::to_string)
                 .collect(),
         ),
         (_, ElementType::Bool) => TensorData::Bool(
@@ -149,8 +111,38 @@ pub(crate) fn cast_tensor(x: &HostTensor, to: ElementType) -> OpResult<HostTenso
                 .map(|e| e != 0.0)
                 .collect(),
         ),
+        (TensorData::F32(_) | TensorData::F64(_), to) => {
+            let values = x.to_f64_vec().ok_or_else(|| OpError::new("not numeric"))?;
+            crate::with_numeric_type!(to, T => T::wrap(values.into_iter().map(T::from_f64).collect()), _ => unreachable_cast())
+        }
+        (TensorData::U64(v), to) => {
+            // Through f64 for float targets (u64 → i64 would wrap large values first).
+            #[expect(
+                clippy::cast_precision_loss,
+                clippy::cast_possible_wrap,
+                reason = "C++ static_cast semantics"
+            )]
+            let converted = match to {
+                ElementType::Float32 | ElementType::Float64 => {
+                    crate::with_numeric_type!(to, T => T::wrap(v.iter().map(|&e| T::from_f64(e as f64)).collect()), _ => unreachable_cast())
+                }
+                _ => {
+                    crate::with_numeric_type!(to, T => T::wrap(v.iter().map(|&e| T::from_i64(e as i64)).collect()), _ => unreachable_cast())
+                }
+            };
+            converted
+        }
+        (_, to) => {
+            let values = x.to_i64_vec().ok_or_else(|| OpError::new("not numeric"))?;
+            crate::with_numeric_type!(to, T => T::wrap(values.into_iter().map(T::from_i64).collect()), _ => unreachable_cast())
+        }
     };
     Ok(HostTensor::new(shape, data)?)
+}
+
+/// The bool and string targets are handled before the numeric dispatch.
+fn unreachable_cast() -> TensorData {
+    TensorData::Bool(Vec::new())
 }
 
 impl Operator for Cast {
@@ -308,29 +300,17 @@ impl Operator for Concat {
         let inner_of = |t: &HostTensor| t.shape()[axis..].iter().product::<usize>();
         let mut shape = first.shape().to_vec();
         shape[axis] = parts.iter().map(|p| p.shape()[axis]).sum();
-        macro_rules! join {
-            ($variant:ident) => {{
-                let mut out = Vec::with_capacity(shape.iter().product());
-                for o in 0..outer {
-                    for p in &parts {
-                        let TensorData::$variant(v) = p.data() else {
-                            unreachable!("types checked above")
-                        };
-                        let inner = inner_of(p);
-                        out.extend_from_slice(&v[o * inner..(o + 1) * inner]);
-                    }
+        let data = crate::with_element_type!(first.element_type(), T => {
+            let mut out: Vec<T> = Vec::with_capacity(shape.iter().product());
+            for o in 0..outer {
+                for p in &parts {
+                    let v = p.values::<T>().unwrap_or_default();
+                    let inner = inner_of(p);
+                    out.extend_from_slice(&v[o * inner..(o + 1) * inner]);
                 }
-                TensorData::$variant(out)
-            }};
-        }
-        let data = match first.data() {
-            TensorData::F32(_) => join!(F32),
-            TensorData::F64(_) => join!(F64),
-            TensorData::I32(_) => join!(I32),
-            TensorData::I64(_) => join!(I64),
-            TensorData::Bool(_) => join!(Bool),
-            TensorData::Str(_) => join!(Str),
-        };
+            }
+            T::wrap(out)
+        });
         one(HostTensor::new(shape, data)?)
     }
 }

@@ -5,6 +5,7 @@
     reason = "a test fails loudly on the first unexpected error"
 )]
 
+mod conformance;
 mod errors;
 mod parity;
 

@@ -5,7 +5,7 @@ use super::super::{BuildContext, Built, Operator, one, tensor_input};
 use super::{class_labels, feature_rows};
 use crate::Device;
 use crate::error::{OpError, OpResult};
-use crate::tensor::{HostTensor, TensorData};
+use crate::tensor::{Element, HostTensor, TensorData};
 use crate::value::{ClassLabels, Value};
 
 /// Per-column parameters given as one value for all columns or one per column.
@@ -286,6 +286,10 @@ pub(crate) fn array_feature_extractor(context: &BuildContext<'_>) -> Built {
 }
 
 impl Operator for ArrayFeatureExtractor {
+    #[allow(
+        clippy::clone_on_copy,
+        reason = "one body serves every element type, strings included"
+    )]
     fn run(&self, inputs: &[Option<&Value>], _device: &Device) -> OpResult<Vec<Value>> {
         let x = tensor_input(inputs, 0)?;
         let indices = tensor_input(inputs, 1)?
@@ -313,23 +317,10 @@ impl Operator for ArrayFeatureExtractor {
             x.shape()[..x.rank() - 1].to_vec()
         };
         shape.push(picks.len());
-        macro_rules! gather {
-            ($v:expr, $variant:ident) => {
-                TensorData::$variant(
-                    (0..rows)
-                        .flat_map(|r| picks.iter().map(move |&p| $v[r * stride + p].clone()))
-                        .collect(),
-                )
-            };
-        }
-        let data = match x.data() {
-            TensorData::F32(v) => gather!(v, F32),
-            TensorData::F64(v) => gather!(v, F64),
-            TensorData::I32(v) => gather!(v, I32),
-            TensorData::I64(v) => gather!(v, I64),
-            TensorData::Bool(v) => gather!(v, Bool),
-            TensorData::Str(v) => gather!(v, Str),
-        };
+        let data = crate::with_element_type!(x.element_type(), T => {
+            let v = x.values::<T>().unwrap_or_default();
+            T::wrap((0..rows).flat_map(|r| picks.iter().map(move |&p| v[r * stride + p].clone())).collect())
+        });
         one(HostTensor::new(shape, data)?)
     }
 }

@@ -1,0 +1,148 @@
+//! MaxPool over any number of spatial dimensions, on the host: pooling is comparisons, not
+//! arithmetic, and the host version also gives the optional Indices output.
+
+use super::burn_ops::{Window, window};
+use super::{BuildContext, Built, Operator, tensor_input};
+use crate::Device;
+use crate::error::{OpError, OpResult};
+use crate::tensor::{HostTensor, Number};
+use crate::value::Value;
+
+#[derive(Debug)]
+struct MaxPool {
+    window: Window,
+    ceil_mode: bool,
+    /// 1: column-major indices (ONNX `storage_order`).
+    column_major: bool,
+}
+
+pub(crate) fn max_pool(context: &BuildContext<'_>) -> Built {
+    let attributes = context.attributes();
+    attributes.only(&[
+        "auto_pad",
+        "ceil_mode",
+        "dilations",
+        "kernel_shape",
+        "pads",
+        "storage_order",
+        "strides",
+    ])?;
+    let window = window(context)?;
+    Ok(Box::new(MaxPool {
+        window,
+        ceil_mode: attributes.int_or("ceil_mode", 0)? == 1,
+        column_major: attributes.int_or("storage_order", 0)? == 1,
+    }))
+}
+
+impl MaxPool {
+    fn pool<T: Number>(
+        &self,
+        x: &[T],
+        shape: &[usize],
+    ) -> OpResult<(Vec<usize>, Vec<T>, Vec<i64>)> {
+        if shape.len() < 3 {
+            return Err(OpError::new(format!(
+                "expects [N, C, spatial…], got {shape:?}"
+            )));
+        }
+        let spatial = &shape[2..];
+        let r = self.window.resolve(None, spatial)?;
+        let out: Vec<usize> = (0..spatial.len())
+            .map(|i| {
+                let span = (r.kernel[i] - 1) * r.dilations[i] + 1;
+                let room = (spatial[i] + r.pads[i].0 + r.pads[i].1).saturating_sub(span);
+                let mut n = if self.ceil_mode {
+                    room.div_ceil(r.strides[i])
+                } else {
+                    room / r.strides[i]
+                } + 1;
+                // With ceil mode, a last window that starts in the end padding is dropped.
+                if self.ceil_mode && (n - 1) * r.strides[i] >= spatial[i] + r.pads[i].0 {
+                    n -= 1;
+                }
+                n
+            })
+            .collect();
+        let (batch, channels) = (shape[0], shape[1]);
+        let in_size: usize = spatial.iter().product();
+        let out_size: usize = out.iter().product();
+        let mut values = Vec::with_capacity(batch * channels * out_size);
+        let mut indices = Vec::with_capacity(batch * channels * out_size);
+        let dims = spatial.len();
+        for plane in 0..batch * channels {
+            let base = plane * in_size;
+            for o in 0..out_size {
+                // Output coordinates, row-major.
+                let mut rem = o;
+                let mut coord = vec![0_usize; dims];
+                for d in (0..dims).rev() {
+                    coord[d] = rem % out[d];
+                    rem /= out[d];
+                }
+                let mut best: Option<(T, usize)> = None;
+                let kernel_size: usize = r.kernel.iter().product();
+                for k in 0..kernel_size {
+                    let mut krem = k;
+                    let mut offset = 0_usize;
+                    let mut inside = true;
+                    let mut position = vec![0_usize; dims];
+                    for d in (0..dims).rev() {
+                        let kd = krem % r.kernel[d];
+                        krem /= r.kernel[d];
+                        let p = (coord[d] * r.strides[d] + kd * r.dilations[d])
+                            .checked_sub(r.pads[d].0);
+                        match p {
+                            Some(p) if p < spatial[d] => position[d] = p,
+                            _ => inside = false,
+                        }
+                    }
+                    if !inside {
+                        continue;
+                    }
+                    let mut stride = 1;
+                    for d in (0..dims).rev() {
+                        offset += position[d] * stride;
+                        stride *= spatial[d];
+                    }
+                    let v = x[base + offset];
+                    if best.is_none_or(|(b, _)| v > b) {
+                        let index = if self.column_major {
+                            let mut stride = 1;
+                            let mut idx = 0;
+                            for d in 0..dims {
+                                idx += position[d] * stride;
+                                stride *= spatial[d];
+                            }
+                            idx
+                        } else {
+                            offset
+                        };
+                        best = Some((v, index));
+                    }
+                }
+                let (v, index) = best
+                    .ok_or_else(|| OpError::new("a pooling window lies entirely in the padding"))?;
+                values.push(v);
+                indices.push(i64::try_from(base + index).unwrap_or(i64::MAX));
+            }
+        }
+        let mut out_shape = vec![batch, channels];
+        out_shape.extend(out);
+        Ok((out_shape, values, indices))
+    }
+}
+
+impl Operator for MaxPool {
+    fn run(&self, inputs: &[Option<&Value>], _device: &Device) -> OpResult<Vec<Value>> {
+        let x = tensor_input(inputs, 0)?;
+        let (shape, data, indices) = crate::with_numeric_type!(x.element_type(), T => {
+            let (shape, values, indices) = self.pool(x.values::<T>().unwrap_or_default(), x.shape())?;
+            (shape, <T as crate::tensor::Element>::wrap(values), indices)
+        }, other => return Err(OpError::new(format!("not defined for {other}"))));
+        Ok(vec![
+            Value::Tensor(HostTensor::new(shape.clone(), data)?),
+            Value::Tensor(HostTensor::i64(shape, indices)?),
+        ])
+    }
+}
