@@ -6,6 +6,12 @@
 //! [`HostTensor`] and [`Value`], never a burn tensor, and every unsupported operator or invalid
 //! attribute is a [`LoadError`] before any row is run.
 
+// `with_element_type!` bodies serve Copy numbers and owned strings alike, so they clone.
+#![allow(
+    clippy::clone_on_copy,
+    reason = "one generic body serves every element type"
+)]
+
 mod attributes;
 mod error;
 mod initializer;

@@ -3,10 +3,12 @@
 
 mod burn_ops;
 mod elementwise;
+mod math;
 mod ml;
 mod pool;
 mod reduce;
 mod shape;
+mod structure;
 
 use std::fmt::Debug;
 
@@ -139,6 +141,40 @@ pub(crate) fn build(domain: &str, context: &BuildContext<'_>) -> Built {
             "Gemm" => burn_ops::gemm(context),
             "Conv" => burn_ops::conv(context),
             "MaxPool" => pool::max_pool(context),
+            "AveragePool" => math::average_pool(context, false),
+            "GlobalAveragePool" => math::average_pool(context, true),
+            "BatchNormalization" => math::batch_normalization(context),
+            "Pow" => math::pow(context),
+            "LeakyRelu" => math::leaky_relu(context),
+            "Clip" => math::clip(context),
+            "LogSoftmax" => math::log_softmax(context),
+            "ReduceSum" => math::reduce(context, math::Reduction::Sum),
+            "ReduceMean" => math::reduce(context, math::Reduction::Mean),
+            "ReduceMax" => math::reduce(context, math::Reduction::Max),
+            "ReduceMin" => math::reduce(context, math::Reduction::Min),
+            "ReduceProd" => math::reduce(context, math::Reduction::Prod),
+            "ReduceLogSumExp" => math::reduce(context, math::Reduction::LogSumExp),
+            "ReduceSumSquare" => math::reduce(context, math::Reduction::SumSquare),
+            "ReduceL1" => math::reduce(context, math::Reduction::L1),
+            "ReduceL2" => math::reduce(context, math::Reduction::L2),
+            "ReduceLogSum" => math::reduce(context, math::Reduction::LogSum),
+            "TopK" => math::top_k(context),
+            "Constant" => structure::constant(context),
+            "ConstantOfShape" => structure::constant_of_shape(context),
+            "Shape" => structure::shape(context),
+            "Gather" => structure::gather(context),
+            "Slice" => structure::slice(context),
+            "Squeeze" => structure::squeeze(context),
+            "Unsqueeze" => structure::unsqueeze(context),
+            "Transpose" => structure::transpose(context),
+            "Dropout" => structure::dropout(context),
+            "Equal" => structure::compare(context, structure::Comparison::Equal),
+            "Greater" => structure::compare(context, structure::Comparison::Greater),
+            "GreaterOrEqual" => structure::compare(context, structure::Comparison::GreaterOrEqual),
+            "Less" => structure::compare(context, structure::Comparison::Less),
+            "LessOrEqual" => structure::compare(context, structure::Comparison::LessOrEqual),
+            "Not" => structure::not(context),
+            "Where" => structure::where_op(context),
             _ => Err(BuildError::Unsupported),
         },
         (crate::model::ML_DOMAIN, _) => match op {
@@ -150,6 +186,8 @@ pub(crate) fn build(domain: &str, context: &BuildContext<'_>) -> Built {
             "LinearClassifier" => ml::linear_classifier(context),
             "LinearRegressor" => ml::linear_regressor(context),
             "ZipMap" => ml::zipmap(context),
+            "Binarizer" => ml::binarizer(context),
+            "LabelEncoder" => ml::label_encoder(context),
             "TreeEnsembleClassifier" => ml::tree_ensemble(context, true),
             "TreeEnsembleRegressor" => ml::tree_ensemble(context, false),
             _ => Err(BuildError::Unsupported),

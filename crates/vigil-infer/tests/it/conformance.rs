@@ -16,10 +16,12 @@ fn known_failure(case: &str) -> Option<&'static str> {
     // Vigil holds float32/64, int8–64, uint8–64, bool and string tensors. The half-, 8-, 4- and
     // 2-bit formats belong to quantised networks, not to the tabular models Vigil evaluates.
     const LOW_PRECISION: &[&str] = &["FLOAT16", "FLOAT8", "FLOAT4", "INT4", "INT2", "e8m0"];
-    LOW_PRECISION
-        .iter()
-        .any(|t| case.contains(t))
-        .then_some("16-, 8-, 4- and 2-bit element types are not supported")
+    if LOW_PRECISION.iter().any(|t| case.contains(t)) {
+        return Some("16-, 8-, 4- and 2-bit element types are not supported");
+    }
+    // Training-mode Dropout and BatchNormalization: Vigil runs models for inference only.
+    case.contains("training")
+        .then_some("training mode is not supported (inference only)")
 }
 
 fn cases_dir() -> std::path::PathBuf {

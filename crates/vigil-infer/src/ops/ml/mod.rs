@@ -8,7 +8,8 @@ mod tree;
 
 pub(crate) use linear::{linear_classifier, linear_regressor};
 pub(crate) use preprocess::{
-    array_feature_extractor, imputer, normalizer, one_hot_encoder, scaler, zipmap,
+    array_feature_extractor, binarizer, imputer, label_encoder, normalizer, one_hot_encoder,
+    scaler, zipmap,
 };
 pub(crate) use tree::tree_ensemble;
 

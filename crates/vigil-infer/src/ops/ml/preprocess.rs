@@ -5,7 +5,7 @@ use super::super::{BuildContext, Built, Operator, one, tensor_input};
 use super::{class_labels, feature_rows};
 use crate::Device;
 use crate::error::{OpError, OpResult};
-use crate::tensor::{Element, HostTensor, TensorData};
+use crate::tensor::{Element, HostTensor, Number, TensorData};
 use crate::value::{ClassLabels, Value};
 
 /// Per-column parameters given as one value for all columns or one per column.
@@ -361,5 +361,163 @@ impl Operator for ZipMap {
             labels: self.0.clone(),
             probabilities: x.clone().reshaped(vec![rows, columns])?,
         }])
+    }
+}
+
+#[derive(Debug)]
+struct Binarizer(f32);
+
+pub(crate) fn binarizer(context: &BuildContext<'_>) -> Built {
+    let attributes = context.attributes();
+    attributes.only(&["threshold"])?;
+    Ok(Box::new(Binarizer(attributes.float_or("threshold", 0.0)?)))
+}
+
+impl Operator for Binarizer {
+    fn run(&self, inputs: &[Option<&Value>], _device: &Device) -> OpResult<Vec<Value>> {
+        let x = tensor_input(inputs, 0)?;
+        let threshold = f64::from(self.0);
+        let data = crate::with_numeric_type!(x.element_type(), T => {
+            let (one_value, zero) = (T::from_f64(1.0), T::from_f64(0.0));
+            let source = x.to_f64_vec().unwrap_or_default();
+            T::wrap(source.iter().map(|&v| if v > threshold { one_value } else { zero }).collect())
+        }, other => return Err(OpError::new(format!("not defined for {other}"))));
+        one(HostTensor::new(x.shape().to_vec(), data)?)
+    }
+}
+
+/// Keys or values of a LabelEncoder.
+#[derive(Debug, Clone, PartialEq)]
+enum Column {
+    Str(Vec<String>),
+    Int(Vec<i64>),
+    Float(Vec<f32>),
+}
+
+#[derive(Debug)]
+struct LabelEncoder {
+    keys: Column,
+    values: Column,
+    default: Column,
+}
+
+fn encoder_column(context: &BuildContext<'_>, prefix: &str) -> Result<Option<Column>, String> {
+    let a = context.attributes();
+    if let Some(v) = a.strings(&format!("{prefix}_strings"))? {
+        return Ok(Some(Column::Str(v)));
+    }
+    if let Some(v) = a.ints(&format!("{prefix}_int64s"))? {
+        return Ok(Some(Column::Int(v)));
+    }
+    if let Some(v) = a.floats(&format!("{prefix}_floats"))? {
+        return Ok(Some(Column::Float(v)));
+    }
+    if let Some(t) = a.tensor(&format!("{prefix}_tensor"))? {
+        return Ok(Some(match t.data() {
+            TensorData::Str(v) => Column::Str(v.clone()),
+            TensorData::I64(v) => Column::Int(v.clone()),
+            TensorData::F32(v) => Column::Float(v.clone()),
+            other => {
+                return Err(format!(
+                    "`{prefix}_tensor` of type {} is not supported",
+                    other.element_type()
+                ));
+            }
+        }));
+    }
+    Ok(None)
+}
+
+pub(crate) fn label_encoder(context: &BuildContext<'_>) -> Built {
+    let a = context.attributes();
+    a.only(&[
+        "keys_strings",
+        "keys_int64s",
+        "keys_floats",
+        "keys_tensor",
+        "values_strings",
+        "values_int64s",
+        "values_floats",
+        "values_tensor",
+        "default_string",
+        "default_int64",
+        "default_float",
+        "default_tensor",
+    ])?;
+    if context.opset < 2 {
+        return Err("LabelEncoder opset 1 (classes_strings) is not supported".into());
+    }
+    let keys = encoder_column(context, "keys")?.ok_or("keys are required")?;
+    let values = encoder_column(context, "values")?.ok_or("values are required")?;
+    let key_count = match &keys {
+        Column::Str(v) => v.len(),
+        Column::Int(v) => v.len(),
+        Column::Float(v) => v.len(),
+    };
+    let value_count = match &values {
+        Column::Str(v) => v.len(),
+        Column::Int(v) => v.len(),
+        Column::Float(v) => v.len(),
+    };
+    if key_count != value_count {
+        return Err(format!("{key_count} keys but {value_count} values").into());
+    }
+    let default = match (&values, a.tensor("default_tensor")?) {
+        (_, Some(t)) => match t.data() {
+            TensorData::Str(v) => Column::Str(v.clone()),
+            TensorData::I64(v) => Column::Int(v.clone()),
+            TensorData::F32(v) => Column::Float(v.clone()),
+            _ => return Err("`default_tensor` has an unsupported type".into()),
+        },
+        (Column::Str(_), None) => Column::Str(vec![a.string_or("default_string", "_Unused")?]),
+        (Column::Int(_), None) => Column::Int(vec![a.int_or("default_int64", -1)?]),
+        (Column::Float(_), None) => Column::Float(vec![a.float_or("default_float", -0.0)?]),
+    };
+    Ok(Box::new(LabelEncoder {
+        keys,
+        values,
+        default,
+    }))
+}
+
+impl Operator for LabelEncoder {
+    fn run(&self, inputs: &[Option<&Value>], _device: &Device) -> OpResult<Vec<Value>> {
+        let x = tensor_input(inputs, 0)?;
+        let positions: Vec<Option<usize>> = match (&self.keys, x.data()) {
+            (Column::Str(k), TensorData::Str(v)) => {
+                v.iter().map(|s| k.iter().position(|c| c == s)).collect()
+            }
+            (Column::Int(k), TensorData::I64(v)) => {
+                v.iter().map(|s| k.iter().position(|c| c == s)).collect()
+            }
+            // Float keys match by value; NaN matches a NaN key.
+            (Column::Float(k), TensorData::F32(v)) => v
+                .iter()
+                .map(|s| k.iter().position(|c| c == s || (c.is_nan() && s.is_nan())))
+                .collect(),
+            (_, other) => {
+                return Err(OpError::new(format!(
+                    "the input type {} does not match the keys",
+                    other.element_type()
+                )));
+            }
+        };
+        let shape = x.shape().to_vec();
+        let data = match (&self.values, &self.default) {
+            (Column::Str(v), Column::Str(d)) => TensorData::Str(
+                positions
+                    .iter()
+                    .map(|p| p.map_or_else(|| d[0].clone(), |p| v[p].clone()))
+                    .collect(),
+            ),
+            (Column::Int(v), Column::Int(d)) => {
+                TensorData::I64(positions.iter().map(|p| p.map_or(d[0], |p| v[p])).collect())
+            }
+            (Column::Float(v), Column::Float(d)) => {
+                TensorData::F32(positions.iter().map(|p| p.map_or(d[0], |p| v[p])).collect())
+            }
+            _ => return Err(OpError::new("the default's type differs from the values'")),
+        };
+        one(HostTensor::new(shape, data)?)
     }
 }
