@@ -5,7 +5,7 @@ use super::super::{BuildContext, Built, Operator, one, tensor_input};
 use super::{class_labels, feature_rows};
 use crate::Device;
 use crate::error::{OpError, OpResult};
-use crate::tensor::{Element, HostTensor, Number, TensorData};
+use crate::tensor::{Element, ElementType, HostTensor, Number, TensorData};
 use crate::value::{ClassLabels, Value};
 
 /// Per-column parameters given as one value for all columns or one per column.
@@ -386,46 +386,30 @@ impl Operator for Binarizer {
     }
 }
 
-/// Keys or values of a LabelEncoder.
-#[derive(Debug, Clone, PartialEq)]
-enum Column {
-    Str(Vec<String>),
-    Int(Vec<i64>),
-    Float(Vec<f32>),
-}
-
 #[derive(Debug)]
 struct LabelEncoder {
-    keys: Column,
-    values: Column,
-    default: Column,
+    keys: HostTensor,
+    values: HostTensor,
+    /// One element, of the values' type.
+    default: HostTensor,
 }
 
-fn encoder_column(context: &BuildContext<'_>, prefix: &str) -> Result<Option<Column>, String> {
+/// `{prefix}_strings`, `_int64s`, `_floats` (opset 2) or `_tensor` (opset 4), as a 1-D tensor.
+fn encoder_tensor(context: &BuildContext<'_>, prefix: &str) -> Result<Option<HostTensor>, String> {
     let a = context.attributes();
-    if let Some(v) = a.strings(&format!("{prefix}_strings"))? {
-        return Ok(Some(Column::Str(v)));
-    }
-    if let Some(v) = a.ints(&format!("{prefix}_int64s"))? {
-        return Ok(Some(Column::Int(v)));
-    }
-    if let Some(v) = a.floats(&format!("{prefix}_floats"))? {
-        return Ok(Some(Column::Float(v)));
-    }
-    if let Some(t) = a.tensor(&format!("{prefix}_tensor"))? {
-        return Ok(Some(match t.data() {
-            TensorData::Str(v) => Column::Str(v.clone()),
-            TensorData::I64(v) => Column::Int(v.clone()),
-            TensorData::F32(v) => Column::Float(v.clone()),
-            other => {
-                return Err(format!(
-                    "`{prefix}_tensor` of type {} is not supported",
-                    other.element_type()
-                ));
-            }
-        }));
-    }
-    Ok(None)
+    let tensor = if let Some(v) = a.strings(&format!("{prefix}_strings"))? {
+        HostTensor::strings(vec![v.len()], v)
+    } else if let Some(v) = a.ints(&format!("{prefix}_int64s"))? {
+        HostTensor::i64(vec![v.len()], v)
+    } else if let Some(v) = a.floats(&format!("{prefix}_floats"))? {
+        HostTensor::f32(vec![v.len()], v)
+    } else if let Some(t) = a.tensor(&format!("{prefix}_tensor"))? {
+        let n = t.len();
+        t.reshaped(vec![n])
+    } else {
+        return Ok(None);
+    };
+    tensor.map(Some).map_err(|e| e.to_string())
 }
 
 pub(crate) fn label_encoder(context: &BuildContext<'_>) -> Built {
@@ -447,32 +431,28 @@ pub(crate) fn label_encoder(context: &BuildContext<'_>) -> Built {
     if context.opset < 2 {
         return Err("LabelEncoder opset 1 (classes_strings) is not supported".into());
     }
-    let keys = encoder_column(context, "keys")?.ok_or("keys are required")?;
-    let values = encoder_column(context, "values")?.ok_or("values are required")?;
-    let key_count = match &keys {
-        Column::Str(v) => v.len(),
-        Column::Int(v) => v.len(),
-        Column::Float(v) => v.len(),
-    };
-    let value_count = match &values {
-        Column::Str(v) => v.len(),
-        Column::Int(v) => v.len(),
-        Column::Float(v) => v.len(),
-    };
-    if key_count != value_count {
-        return Err(format!("{key_count} keys but {value_count} values").into());
+    let keys = encoder_tensor(context, "keys")?.ok_or("keys are required")?;
+    let values = encoder_tensor(context, "values")?.ok_or("values are required")?;
+    if keys.len() != values.len() {
+        return Err(format!("{} keys but {} values", keys.len(), values.len()).into());
     }
-    let default = match (&values, a.tensor("default_tensor")?) {
-        (_, Some(t)) => match t.data() {
-            TensorData::Str(v) => Column::Str(v.clone()),
-            TensorData::I64(v) => Column::Int(v.clone()),
-            TensorData::F32(v) => Column::Float(v.clone()),
-            _ => return Err("`default_tensor` has an unsupported type".into()),
-        },
-        (Column::Str(_), None) => Column::Str(vec![a.string_or("default_string", "_Unused")?]),
-        (Column::Int(_), None) => Column::Int(vec![a.int_or("default_int64", -1)?]),
-        (Column::Float(_), None) => Column::Float(vec![a.float_or("default_float", -0.0)?]),
+    let default = match a.tensor("default_tensor")? {
+        Some(t) => t,
+        None => match values.element_type() {
+            ElementType::String => {
+                HostTensor::strings(vec![1], vec![a.string_or("default_string", "_Unused")?])
+            }
+            ElementType::Int64 => HostTensor::i64(vec![1], vec![a.int_or("default_int64", -1)?]),
+            ElementType::Float32 => {
+                HostTensor::f32(vec![1], vec![a.float_or("default_float", -0.0)?])
+            }
+            other => return Err(format!("values of type {other} need a `default_tensor`").into()),
+        }
+        .map_err(|e| e.to_string())?,
     };
+    if default.len() != 1 || default.element_type() != values.element_type() {
+        return Err("the default must be one value of the values' type".into());
+    }
     Ok(Box::new(LabelEncoder {
         keys,
         values,
@@ -481,43 +461,26 @@ pub(crate) fn label_encoder(context: &BuildContext<'_>) -> Built {
 }
 
 impl Operator for LabelEncoder {
+    #[expect(clippy::eq_op, reason = "`c != c` is how a generic NaN check reads")]
     fn run(&self, inputs: &[Option<&Value>], _device: &Device) -> OpResult<Vec<Value>> {
         let x = tensor_input(inputs, 0)?;
-        let positions: Vec<Option<usize>> = match (&self.keys, x.data()) {
-            (Column::Str(k), TensorData::Str(v)) => {
-                v.iter().map(|s| k.iter().position(|c| c == s)).collect()
-            }
-            (Column::Int(k), TensorData::I64(v)) => {
-                v.iter().map(|s| k.iter().position(|c| c == s)).collect()
-            }
-            // Float keys match by value; NaN matches a NaN key.
-            (Column::Float(k), TensorData::F32(v)) => v
-                .iter()
-                .map(|s| k.iter().position(|c| c == s || (c.is_nan() && s.is_nan())))
-                .collect(),
-            (_, other) => {
-                return Err(OpError::new(format!(
-                    "the input type {} does not match the keys",
-                    other.element_type()
-                )));
-            }
-        };
-        let shape = x.shape().to_vec();
-        let data = match (&self.values, &self.default) {
-            (Column::Str(v), Column::Str(d)) => TensorData::Str(
-                positions
-                    .iter()
-                    .map(|p| p.map_or_else(|| d[0].clone(), |p| v[p].clone()))
-                    .collect(),
-            ),
-            (Column::Int(v), Column::Int(d)) => {
-                TensorData::I64(positions.iter().map(|p| p.map_or(d[0], |p| v[p])).collect())
-            }
-            (Column::Float(v), Column::Float(d)) => {
-                TensorData::F32(positions.iter().map(|p| p.map_or(d[0], |p| v[p])).collect())
-            }
-            _ => return Err(OpError::new("the default's type differs from the values'")),
-        };
-        one(HostTensor::new(shape, data)?)
+        if x.element_type() != self.keys.element_type() {
+            return Err(OpError::new(format!(
+                "the input type {} does not match the keys' {}",
+                x.element_type(),
+                self.keys.element_type()
+            )));
+        }
+        // Keys match by value; a NaN key matches NaN (the only value unequal to itself).
+        let positions: Vec<Option<usize>> = crate::with_element_type!(x.element_type(), T => {
+            let keys = self.keys.values::<T>().unwrap_or_default();
+            x.values::<T>().unwrap_or_default().iter().map(|s| keys.iter().position(|c| c == s || (c != c && s != s))).collect()
+        });
+        let data = crate::with_element_type!(self.values.element_type(), T => {
+            let values = self.values.values::<T>().unwrap_or_default();
+            let default = self.default.values::<T>().unwrap_or_default()[0].clone();
+            T::wrap(positions.iter().map(|p| p.map_or_else(|| default.clone(), |p| values[p].clone())).collect())
+        });
+        one(HostTensor::new(x.shape().to_vec(), data)?)
     }
 }
