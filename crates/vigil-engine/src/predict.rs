@@ -340,6 +340,18 @@ pub fn predict(
     bindings: &[(ValueInfo, Vec<String>)],
     device: &Device,
 ) -> Result<Predictions, PredictError> {
+    predict_in_batches(model, dataset, bindings, device, CHUNK_ROWS)
+}
+
+/// [`predict`] with an explicit number of rows per model call (benchmarks compare batch sizes).
+pub fn predict_in_batches(
+    model: &Model,
+    dataset: &Dataset,
+    bindings: &[(ValueInfo, Vec<String>)],
+    device: &Device,
+    batch_rows: usize,
+) -> Result<Predictions, PredictError> {
+    let batch_rows = batch_rows.max(1);
     let columns: Vec<(ValueInfo, Vec<&Column>)> = bindings
         .iter()
         .map(|(info, names)| {
@@ -367,7 +379,7 @@ pub fn predict(
     };
     let mut start = 0;
     while start < rows {
-        let end = (start + CHUNK_ROWS).min(rows);
+        let end = (start + batch_rows).min(rows);
         let inputs = columns
             .iter()
             .map(|(info, cols)| Ok((info.name.clone(), input_tensor(info, cols, start, end)?)))

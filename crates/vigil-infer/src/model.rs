@@ -2,6 +2,7 @@
 //! operator known and its attributes valid), order the nodes, and plan when each intermediate
 //! value can be freed. Running: feed inputs, execute nodes in order, collect outputs.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use prost::Message;
@@ -396,9 +397,10 @@ impl Model {
         inputs: Vec<(String, HostTensor)>,
         device: &Device,
     ) -> Result<Vec<(String, Value)>, RunError> {
-        let mut values: Vec<Option<Value>> = vec![None; self.slot_count];
+        // Constants are borrowed, never copied per run; computed values are owned.
+        let mut values: Vec<Option<Cow<'_, Value>>> = vec![None; self.slot_count];
         for (slot, value) in &self.constants {
-            values[*slot] = Some(value.clone());
+            values[*slot] = Some(Cow::Borrowed(value));
         }
         let mut given: HashMap<String, HostTensor> = HashMap::new();
         for (name, tensor) in inputs {
@@ -420,13 +422,13 @@ impl Model {
                     name: info.name.clone(),
                 })?;
             check_input(info, &tensor)?;
-            values[slot] = Some(Value::Tensor(tensor));
+            values[slot] = Some(Cow::Owned(Value::Tensor(tensor)));
         }
         for node in &self.nodes {
             let node_inputs: Vec<Option<&Value>> = node
                 .inputs
                 .iter()
-                .map(|s| s.and_then(|s| values[s].as_ref()))
+                .map(|s| s.and_then(|s| values[s].as_deref()))
                 .collect();
             let results = node
                 .op
@@ -438,7 +440,7 @@ impl Model {
                 })?;
             for (slot, value) in node.outputs.iter().zip(results) {
                 if let Some(slot) = slot {
-                    values[*slot] = Some(value);
+                    values[*slot] = Some(Cow::Owned(value));
                 }
             }
             for &slot in &node.frees {
@@ -451,7 +453,7 @@ impl Model {
             .map(|(info, &slot)| {
                 values[slot]
                     .take()
-                    .map(|v| (info.name.clone(), v))
+                    .map(|v| (info.name.clone(), v.into_owned()))
                     .ok_or_else(|| RunError::Node {
                         node: info.name.clone(),
                         op_type: "output".to_owned(),

@@ -323,6 +323,21 @@ impl TensorData {
     }
 }
 
+/// The most elements one tensor may hold (2^30): a model that would build a larger one — a
+/// hostile shape, a runaway broadcast — gets an error instead of exhausting memory.
+pub const MAX_ELEMENTS: usize = 1 << 30;
+
+/// The element count of `shape`, or why it is too large.
+pub(crate) fn element_count(shape: &[usize]) -> Result<usize, String> {
+    shape
+        .iter()
+        .try_fold(1_usize, |acc, &d| acc.checked_mul(d))
+        .filter(|&n| n <= MAX_ELEMENTS)
+        .ok_or_else(|| {
+            format!("a tensor of shape {shape:?} would hold more than {MAX_ELEMENTS} values")
+        })
+}
+
 /// A tensor on the host. Invariant: the product of `shape` equals the buffer's length.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HostTensor {

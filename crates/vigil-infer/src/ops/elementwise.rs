@@ -73,6 +73,7 @@ pub(crate) fn broadcast_map<T: Copy, U>(
     f: impl Fn(T, T) -> U,
 ) -> OpResult<(Vec<usize>, Vec<U>)> {
     let out = broadcast_shape(a_shape, b_shape)?;
+    crate::tensor::element_count(&out).map_err(OpError::new)?;
     if a_shape == b_shape {
         return Ok((out, a.iter().zip(b).map(|(&x, &y)| f(x, y)).collect()));
     }

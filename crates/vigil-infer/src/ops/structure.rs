@@ -89,7 +89,7 @@ impl Operator for ConstantOfShape {
                 usize::try_from(d).map_err(|_| OpError::new(format!("negative dimension {d}")))
             })
             .collect::<OpResult<_>>()?;
-        let count: usize = shape.iter().product();
+        let count = crate::tensor::element_count(&shape).map_err(OpError::new)?;
         let data = crate::with_element_type!(self.0.element_type(), T => {
             let v = self.0.values::<T>().unwrap_or_default()[0].clone();
             T::wrap(vec![v; count])

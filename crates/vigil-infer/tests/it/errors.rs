@@ -75,3 +75,57 @@ fn every_kit_model_loads_with_its_signature() {
         "seq(map(int64,tensor(float)))"
     );
 }
+
+fn broken(name: &str) -> Result<Model, LoadError> {
+    let path = crate::kit().join("../models").join(name);
+    Model::load(&std::fs::read(path).expect("fixture"))
+}
+
+#[test]
+fn a_cycle_is_found_at_load() {
+    assert!(
+        matches!(broken("cyclic.onnx"), Err(LoadError::Cycle { .. })),
+        "{:?}",
+        broken("cyclic.onnx").err()
+    );
+}
+
+#[test]
+fn a_value_nothing_defines_is_named_at_load() {
+    let error = broken("missing_initializer.onnx").expect_err("undefined");
+    assert_eq!(
+        error,
+        LoadError::UndefinedValue {
+            node: "add".to_owned(),
+            value: "w".to_owned()
+        }
+    );
+}
+
+#[test]
+fn a_huge_declared_initializer_is_an_error_not_an_allocation() {
+    let error = broken("huge_initializer.onnx").expect_err("huge");
+    assert!(
+        matches!(error, LoadError::InvalidInitializer { ref name, .. } if name == "w"),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn a_huge_tensor_built_at_run_time_is_an_error() {
+    let model = broken("huge_runtime_tensor.onnx").expect("loads");
+    let x = HostTensor::f32(vec![1, 2], vec![0.0, 0.0]).expect("t");
+    let error = model
+        .run(vec![("x".to_owned(), x)], &Device::cpu())
+        .expect_err("huge");
+    assert!(error.to_string().contains("more than"), "{error}");
+}
+
+#[test]
+fn an_unsupported_operator_names_its_type_domain_and_node() {
+    let error = broken("unsupported_op.onnx").expect_err("unsupported");
+    assert_eq!(
+        error.to_string(),
+        "operator `Einsum` of domain `ai.onnx` (node `mystery`) is not supported by Vigil's ONNX runtime"
+    );
+}
