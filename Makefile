@@ -15,7 +15,7 @@ APT_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libr
 APT_TEST_PACKAGES := xvfb xauth webkit2gtk-driver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test deps test-deps ui build fmt-check clippy rust-test ui-test e2e bindings clean
+.PHONY: run test deps test-deps ui build fmt-check clippy rust-test ui-test e2e bindings bench fuzz clean
 
 run: deps build
 	if [ -z "$${DISPLAY:-}" ] && [ -z "$${WAYLAND_DISPLAY:-}" ]; then
@@ -83,6 +83,15 @@ e2e: ui
 	cargo build --workspace --all-targets
 	VIGIL_APP_BINARY="$(APP)" xvfb-run --auto-servernum --server-args="-screen 0 1280x900x24" \
 	  node --test --test-concurrency=1 tests/e2e/
+
+# Inference throughput, Vigil next to onnxruntime in one run (needs numpy, pandas, onnxruntime).
+bench:
+	python3 crates/vigil-engine/benches/compare_with_onnxruntime.py
+
+# Fuzzes the ONNX loader for FUZZ_SECONDS (default 600); needs `cargo install cargo-fuzz`.
+FUZZ_SECONDS ?= 600
+fuzz:
+	cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run load_model corpus/load_model -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096
 
 # Regenerates the UI's TypeScript types from the Rust types that cross IPC.
 bindings:

@@ -46,6 +46,47 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         json: Option<String>,
     },
+    /// Run a model over a labelled dataset (or read logged predictions) and score it.
+    Eval(EvalArgs),
+}
+
+/// `vigil eval`'s flags.
+#[derive(Debug, clap::Args)]
+struct EvalArgs {
+    /// The model; leave out to score predictions already in the data (--prediction-column).
+    #[arg(long, value_name = "MODEL")]
+    model: Option<PathBuf>,
+    #[arg(long, value_name = "DATA")]
+    data: PathBuf,
+    /// The column with the true labels (or values, for a regressor).
+    #[arg(long, value_name = "COL")]
+    target: String,
+    /// The positive class for binary averages (default: 1, else the second class).
+    #[arg(long, value_name = "LABEL")]
+    pos_label: Option<String>,
+    /// Sensitive columns (repeatable; `a,b` is the intersection of a and b). They never feed the
+    /// model by position.
+    #[arg(long, value_name = "COL[,COL…]")]
+    sensitive: Vec<String>,
+    /// Bind dataset columns to a model input: NAME=COL[,COL…] (repeatable).
+    #[arg(long = "input", value_name = "NAME=COLS", value_parser = parse_binding)]
+    inputs: Vec<InputBinding>,
+    /// Without a model: the column holding the predicted labels.
+    #[arg(long, value_name = "COL", conflicts_with = "model")]
+    prediction_column: Option<String>,
+    /// Without a model: the class-probability columns, in class order.
+    #[arg(
+        long,
+        value_name = "C1,C2,…",
+        value_delimiter = ',',
+        requires = "prediction_column"
+    )]
+    probability_columns: Vec<String>,
+    #[arg(long, value_enum, default_value_t = DeviceArg::Cpu)]
+    device: DeviceArg,
+    /// Write `{"predictions": …, "metrics": …}` as JSON to FILE (`-` for standard output).
+    #[arg(long, value_name = "FILE")]
+    json: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -121,6 +162,36 @@ fn print_inspection(out: &mut impl Write, inspection: &ModelInspection) -> std::
     }
 }
 
+fn print_metrics(out: &mut impl Write, result: &serde_json::Value) -> std::io::Result<()> {
+    let metrics = &result["metrics"];
+    writeln!(out, "{} rows", metrics["n_samples"])?;
+    for key in [
+        "accuracy",
+        "balanced_accuracy",
+        "log_loss",
+        "mae",
+        "rmse",
+        "r2",
+    ] {
+        if let Some(v) = metrics[key].as_f64() {
+            writeln!(out, "  {key:<18} {v:.6}")?;
+        }
+    }
+    for key in ["precision", "recall", "f1"] {
+        if let Some(v) = metrics[key]["macro"].as_f64() {
+            writeln!(out, "  {:<18} {v:.6}", format!("{key} (macro)"))?;
+        }
+    }
+    if let Some(auc) = metrics["roc_auc"].as_object() {
+        for (k, v) in auc {
+            if let Some(v) = v.as_f64() {
+                writeln!(out, "  {:<18} {v:.6}", format!("roc_auc ({k})"))?;
+            }
+        }
+    }
+    Ok(())
+}
+
 fn print_predictions(out: &mut impl Write, predictions: &Predictions) -> std::io::Result<()> {
     writeln!(out, "{} rows", predictions.n_rows)?;
     if let (Some(classes), Some(labels)) = (&predictions.classes, &predictions.label) {
@@ -169,6 +240,38 @@ fn run(command: Command) -> Result<bool, (EngineError, Option<String>)> {
                 &json!({ "predictions": predictions }),
                 |out| print_predictions(out, &predictions),
             ))
+        }
+        Command::Eval(args) => {
+            let sensitive: Vec<Vec<String>> = args
+                .sensitive
+                .iter()
+                .map(|s| {
+                    s.split(',')
+                        .map(str::trim)
+                        .filter(|c| !c.is_empty())
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .collect();
+            let request = vigil_engine::EvaluateRequest {
+                model: args.model.as_deref(),
+                data: &args.data,
+                target: &args.target,
+                pos_label: args.pos_label.as_deref(),
+                inputs: &args.inputs,
+                sensitive: &sensitive,
+                prediction_column: args.prediction_column.as_deref(),
+                probability_columns: &args.probability_columns,
+                device: match args.device {
+                    DeviceArg::Cpu => DeviceChoice::Cpu,
+                    DeviceArg::Gpu => DeviceChoice::Gpu,
+                },
+            };
+            let result =
+                vigil_engine::evaluate_files(&request).map_err(|e| (e, args.json.clone()))?;
+            Ok(emit(args.json.as_deref(), &result, |out| {
+                print_metrics(out, &result)
+            }))
         }
     }
 }

@@ -29,6 +29,10 @@ pub enum EngineError {
     },
     #[error(transparent)]
     Predict(#[from] crate::predict::PredictError),
+    #[error(transparent)]
+    Evaluate(#[from] crate::evaluate::EvaluateError),
+    #[error("{0}")]
+    Usage(String),
     #[error("the GPU was requested, but this build of Vigil has no GPU support; use the CPU")]
     NoGpu,
     #[error("a background task stopped unexpectedly: {0}")]
@@ -63,7 +67,7 @@ impl EngineError {
             | Self::ReadFile { .. }
             | Self::NoGpu => ErrorCode::InvalidInput,
             Self::Predict(e) if e.stage_and_kind().0 == "run" => ErrorCode::Internal,
-            Self::Predict(_) => ErrorCode::InvalidInput,
+            Self::Predict(_) | Self::Evaluate(_) | Self::Usage(_) => ErrorCode::InvalidInput,
             Self::Store(StoreError::NotFound(_)) => ErrorCode::NotFound,
             Self::Store(_) | Self::NoDataDir => ErrorCode::Storage,
             Self::Demo(_) | Self::Decode { .. } | Self::TaskFailed(_) => ErrorCode::Internal,
@@ -91,6 +95,8 @@ impl EngineError {
         match self {
             Self::Predict(e) => e.stage_and_kind(),
             Self::ReadFile { .. } => ("input", "file"),
+            Self::Evaluate(_) => ("input", "labels"),
+            Self::Usage(_) => ("input", "usage"),
             Self::Dataset { .. } => ("input", "data"),
             Self::EmptyModel { .. } => ("load", "model_parse"),
             Self::NoGpu => ("load", "device"),

@@ -11,6 +11,7 @@
 mod data_dir;
 mod demo;
 mod error;
+pub mod evaluate;
 pub mod import;
 pub mod predict;
 pub mod views;
@@ -144,6 +145,64 @@ pub fn predict_files(
         &bindings,
         &vigil_infer::Device::cpu(),
     )?)
+}
+
+/// What `vigil eval` asks for.
+#[derive(Debug, Clone)]
+pub struct EvaluateRequest<'a> {
+    /// `None` to score predictions already in the dataset.
+    pub model: Option<&'a Path>,
+    pub data: &'a Path,
+    pub target: &'a str,
+    pub pos_label: Option<&'a str>,
+    pub inputs: &'a [predict::InputBinding],
+    /// Sensitive columns (each entry one analysis; several names an intersection). They never
+    /// feed a model by position.
+    pub sensitive: &'a [Vec<String>],
+    pub prediction_column: Option<&'a str>,
+    pub probability_columns: &'a [String],
+    pub device: DeviceChoice,
+}
+
+/// Runs (or reads) predictions and scores them: `{"predictions": …, "metrics": …}` in the
+/// result schema.
+pub fn evaluate_files(request: &EvaluateRequest<'_>) -> Result<serde_json::Value> {
+    if request.device == DeviceChoice::Gpu {
+        return Err(EngineError::NoGpu);
+    }
+    let dataset = read_dataset(request.data)?;
+    let (predictions, exact) = match (request.model, request.prediction_column) {
+        (Some(model_path), None) => {
+            let model = vigil_infer::Model::load(&read_file(model_path)?)
+                .map_err(predict::PredictError::from)?;
+            let mut excluded: Vec<String> = vec![request.target.to_owned()];
+            excluded.extend(request.sensitive.iter().flatten().cloned());
+            let bindings = predict::bind_inputs(&model, &dataset, request.inputs, &excluded)?;
+            (
+                predict::predict(&model, &dataset, &bindings, &vigil_infer::Device::cpu())?,
+                None,
+            )
+        }
+        (None, Some(column)) => evaluate::logged_predictions(
+            &dataset,
+            request.target,
+            column,
+            request.probability_columns,
+        )?,
+        _ => {
+            return Err(EngineError::Usage(
+                "give either --model or --prediction-column".to_owned(),
+            ));
+        }
+    };
+    let metrics = evaluate::score(
+        &dataset,
+        &predictions,
+        exact.as_deref(),
+        request.target,
+        request.pos_label,
+    )?;
+    Ok(serde_json::json!({ "predictions": predictions, "metrics": metrics }))
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>> {

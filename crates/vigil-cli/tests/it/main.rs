@@ -250,3 +250,140 @@ fn the_demo_models_match_onnxruntime_on_the_demo_data() {
         assert_predictions_match(&json["predictions"], &want, model);
     }
 }
+
+/// Compares every number of `want` with `got` (atol 1e-6), recursing through objects and arrays;
+/// keys only the app gives (such as `zero_division`) are ignored.
+fn assert_json_close(got: &Value, want: &Value, path: &str) {
+    match (got, want) {
+        (Value::Object(g), Value::Object(w)) => {
+            for (k, wv) in w {
+                let gv = g.get(k).unwrap_or_else(|| panic!("{path}.{k} is missing"));
+                assert_json_close(gv, wv, &format!("{path}.{k}"));
+            }
+        }
+        (Value::Array(g), Value::Array(w)) => {
+            assert_eq!(g.len(), w.len(), "{path}: length");
+            for (i, (gv, wv)) in g.iter().zip(w).enumerate() {
+                assert_json_close(gv, wv, &format!("{path}[{i}]"));
+            }
+        }
+        (Value::Number(g), Value::Number(w)) => {
+            let (g, w) = (g.as_f64().expect("g"), w.as_f64().expect("w"));
+            assert!((g - w).abs() <= 1e-6, "{path}: {g} vs {w}");
+        }
+        (g, w) => assert_eq!(g, w, "{path}"),
+    }
+}
+
+fn eval_case(case: &str, extra: &[&str]) {
+    let spec: Value = serde_json::from_str(
+        &std::fs::read_to_string(kit(&format!("cases/{case}/case.json"))).expect("case"),
+    )
+    .expect("JSON");
+    let want = expected(case);
+    let data = kit(spec["dataset"].as_str().expect("dataset"));
+    let target = spec["label_column"].as_str().expect("label column");
+    let models: Vec<String> = spec["models"]
+        .as_array()
+        .expect("models")
+        .iter()
+        .map(|m| m.as_str().expect("m").to_owned())
+        .collect();
+    let mut runs: Vec<Vec<String>> = models
+        .iter()
+        .map(|m| vec!["--model".to_owned(), kit(m).display().to_string()])
+        .collect();
+    if models.is_empty() {
+        let mut logged = vec![
+            "--prediction-column".to_owned(),
+            spec["prediction_column"]
+                .as_str()
+                .expect("prediction column")
+                .to_owned(),
+        ];
+        if let Some(columns) = spec["probability_columns"].as_array() {
+            let names: Vec<&str> = columns.iter().map(|c| c.as_str().expect("c")).collect();
+            logged.extend(["--probability-columns".to_owned(), names.join(",")]);
+        }
+        runs.push(logged);
+    }
+    for run in runs {
+        let mut args: Vec<String> = vec![
+            "eval".into(),
+            "--data".into(),
+            data.display().to_string(),
+            "--target".into(),
+            target.into(),
+        ];
+        args.extend(run);
+        args.extend(extra.iter().map(|s| (*s).to_owned()));
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (ok, json) = vigil_json(&refs);
+        assert!(ok, "{case}: {json}");
+        assert_json_close(
+            &json["metrics"],
+            &want["metrics"],
+            &format!("{case}.metrics"),
+        );
+    }
+}
+
+macro_rules! eval_cases {
+    ($($case:ident $(: $($extra:literal),*)?);* $(;)?) => {$(
+        #[test]
+        fn $case() {
+            eval_case(stringify!($case), &[$($($extra),*)?]);
+        }
+    )*};
+}
+
+mod metrics_equal_scikit_learn {
+    use super::eval_case;
+
+    eval_cases!(
+        breast_cancer_logreg;
+        breast_cancer_logreg_stdops;
+        iris_logreg;
+        wine_logreg;
+        wine_logreg_stdops;
+        digits_mlp;
+        digits_cnn;
+        credit_rf_holdout: "--sensitive", "sex", "--sensitive", "region";
+        credit_gbm_holdout: "--sensitive", "sex";
+        credit_gbm_strong;
+        diabetes_linreg;
+        diabetes_ridge;
+        diabetes_rf;
+        metrics_edge_binary;
+        metrics_edge_multiclass;
+    );
+}
+
+#[test]
+fn a_label_outside_the_model_classes_is_an_error_naming_the_row() {
+    let dir = tempfile::tempdir().expect("temp");
+    let data = dir.path().join("iris.csv");
+    let text = std::fs::read_to_string(kit("data/iris.csv")).expect("iris");
+    let mut lines: Vec<&str> = text.lines().collect();
+    let bad = lines[3]
+        .rsplit_once(',')
+        .map(|(head, _)| format!("{head},7"))
+        .expect("row");
+    lines[3] = &bad;
+    std::fs::write(&data, lines.join("\n") + "\n").expect("write");
+    let (ok, json) = vigil_json(&[
+        "eval",
+        "--model",
+        kit("models/iris_logreg.onnx").to_str().expect("p"),
+        "--data",
+        data.to_str().expect("p"),
+        "--target",
+        "target",
+    ]);
+    assert!(!ok);
+    let message = json["error"]["message"].as_str().expect("message");
+    assert!(
+        message.contains("Row 3") && message.contains("`7`"),
+        "{message}"
+    );
+}

@@ -27,7 +27,12 @@ fn linear_scores(
         let row = &values[r * features..(r + 1) * features];
         for t in 0..targets {
             let weights = &coefficients[t * features..(t + 1) * features];
-            let dot: f32 = row.iter().zip(weights).map(|(a, b)| a * b).sum();
+            // onnxruntime's GEMM accumulates each output with fused multiply-adds in feature
+            // order, then adds the intercept; the same order gives the same float32 result.
+            let dot = row
+                .iter()
+                .zip(weights)
+                .fold(0.0_f32, |acc, (a, b)| a.mul_add(*b, acc));
             scores.push(dot + intercepts.get(t).copied().unwrap_or(0.0));
         }
     }

@@ -1,0 +1,393 @@
+//! Evaluation: a model's predictions (or logged predictions) on a labelled dataset, scored with
+//! `vigil-stats`, in the result schema the CLI writes (`predictions` and `metrics` sections).
+
+use serde_json::{Map, Value as Json, json};
+use vigil_data::{Column, ColumnValues, Dataset};
+use vigil_stats::{Averages, ClassificationMetrics, RegressionMetrics};
+
+use crate::predict::{Label, Predictions};
+
+#[derive(Debug, thiserror::Error)]
+pub enum EvaluateError {
+    #[error("the dataset has no column `{0}`")]
+    NoColumn(String),
+    #[error("row {row}: the target column `{column}` is empty; every scored row needs a label")]
+    MissingLabel { row: usize, column: String },
+    #[error("row {row}: the label `{label}` in `{column}` is not one of the classes ({classes})")]
+    UnknownLabel {
+        row: usize,
+        column: String,
+        label: String,
+        classes: String,
+    },
+    #[error("row {row}: `{column}` holds `{value}`, which is not a number")]
+    NotNumeric {
+        row: usize,
+        column: String,
+        value: String,
+    },
+    #[error("the positive label `{0}` is not one of the classes")]
+    UnknownPositive(String),
+    #[error("{0}")]
+    Classes(String),
+    #[error("the metrics cannot be computed: {0}")]
+    Stats(#[from] vigil_stats::StatsError),
+}
+
+/// A label as text, the form used to match dataset values with a model's classes (`1`, `1.0`
+/// and `"1"` are the same class).
+pub(crate) fn label_text(label: &Label) -> String {
+    match label {
+        Label::Int(i) => i.to_string(),
+        Label::Str(s) => s.clone(),
+    }
+}
+
+fn cell_text(column: &Column, row: usize) -> Option<String> {
+    match &column.values {
+        ColumnValues::Number(v) => {
+            let x = v[row];
+            if x.is_nan() {
+                None
+            } else if x.fract() == 0.0 && x.abs() < 9.0e15 {
+                #[expect(
+                    clippy::cast_possible_truncation,
+                    reason = "integral and in range, checked above"
+                )]
+                Some((x as i64).to_string())
+            } else {
+                Some(x.to_string())
+            }
+        }
+        ColumnValues::Text(v) => v[row].clone(),
+    }
+}
+
+fn column<'a>(dataset: &'a Dataset, name: &str) -> Result<&'a Column, EvaluateError> {
+    dataset
+        .column(name)
+        .ok_or_else(|| EvaluateError::NoColumn(name.to_owned()))
+}
+
+/// Class indices of a label column against the classes (as text).
+fn class_indices(
+    column: &Column,
+    rows: usize,
+    classes: &[String],
+) -> Result<Vec<usize>, EvaluateError> {
+    (0..rows)
+        .map(|row| {
+            let text = cell_text(column, row).ok_or_else(|| EvaluateError::MissingLabel {
+                row: row + 1,
+                column: column.name.clone(),
+            })?;
+            classes
+                .iter()
+                .position(|c| *c == text)
+                .ok_or_else(|| EvaluateError::UnknownLabel {
+                    row: row + 1,
+                    column: column.name.clone(),
+                    label: text,
+                    classes: classes.join(", "),
+                })
+        })
+        .collect()
+}
+
+fn label_json(text: &str, like: &Label) -> Json {
+    match like {
+        Label::Int(_) => text
+            .parse::<i64>()
+            .map_or_else(|_| json!(text), |i| json!(i)),
+        Label::Str(_) => json!(text),
+    }
+}
+
+fn averages_json(a: &Averages, classes: &[String], sample: &Label) -> Json {
+    let mut out = Map::new();
+    if let Some(b) = a.binary {
+        out.insert("binary".to_owned(), json!(b));
+    }
+    out.insert("micro".to_owned(), json!(a.micro));
+    out.insert("macro".to_owned(), json!(a.macro_));
+    out.insert("weighted".to_owned(), json!(a.weighted));
+    let per_class: Map<String, Json> = classes
+        .iter()
+        .zip(&a.per_class)
+        .map(|(c, v)| (c.clone(), json!(v)))
+        .collect();
+    out.insert("per_class".to_owned(), Json::Object(per_class));
+    if !a.zero_division.is_empty() {
+        let names: Vec<Json> = a
+            .zero_division
+            .iter()
+            .map(|&i| label_json(&classes[i], sample))
+            .collect();
+        out.insert("zero_division".to_owned(), Json::Array(names));
+    }
+    Json::Object(out)
+}
+
+/// The `metrics` section of a classification result, with the fixture schema's key names.
+pub fn classification_json(m: &ClassificationMetrics, classes: &[String], sample: &Label) -> Json {
+    let roc_auc = if classes.len() == 2 {
+        json!({ "binary": m.roc_auc_binary })
+    } else {
+        json!({
+            "ovr_macro": m.roc_auc_ovr_macro, "ovr_weighted": m.roc_auc_ovr_weighted,
+            "ovo_macro": m.roc_auc_ovo_macro, "ovo_weighted": m.roc_auc_ovo_weighted,
+            "ovr_micro": m.roc_auc_ovr_micro,
+        })
+    };
+    let labels: Vec<Json> = classes.iter().map(|c| label_json(c, sample)).collect();
+    let mut out = json!({
+        "n_samples": m.n_samples,
+        "accuracy": m.accuracy,
+        "balanced_accuracy": m.balanced_accuracy,
+        "precision": averages_json(&m.precision, classes, sample),
+        "recall": averages_json(&m.recall, classes, sample),
+        "f1": averages_json(&m.f1, classes, sample),
+        "confusion_matrix": { "labels": labels, "matrix": m.confusion_matrix },
+    });
+    if m.log_loss.is_some() {
+        out["roc_auc"] = roc_auc;
+        out["log_loss"] = json!(m.log_loss);
+    }
+    out
+}
+
+pub fn regression_json(m: &RegressionMetrics) -> Json {
+    json!(m)
+}
+
+/// Scores predictions against the target column. `exact_probabilities` replaces the float32
+/// probabilities of `predictions` when the scores came from a file at full precision.
+pub fn score(
+    dataset: &Dataset,
+    predictions: &Predictions,
+    exact_probabilities: Option<&[Vec<f64>]>,
+    target: &str,
+    pos_label: Option<&str>,
+) -> Result<Json, EvaluateError> {
+    let target_column = column(dataset, target)?;
+    let rows = dataset.row_count();
+    if let Some(values) = &predictions.value {
+        let truth = match &target_column.values {
+            ColumnValues::Number(v) => v.clone(),
+            ColumnValues::Text(v) => {
+                let position = v
+                    .iter()
+                    .position(|x| x.as_deref().is_none_or(|s| s.parse::<f64>().is_err()))
+                    .unwrap_or(0);
+                return Err(EvaluateError::NotNumeric {
+                    row: position + 1,
+                    column: target.to_owned(),
+                    value: v[position].clone().unwrap_or_default(),
+                });
+            }
+        };
+        if let Some(row) = truth.iter().position(|v| v.is_nan()) {
+            return Err(EvaluateError::MissingLabel {
+                row: row + 1,
+                column: target.to_owned(),
+            });
+        }
+        let predicted: Vec<f64> = values.iter().map(|&v| f64::from(v)).collect();
+        return Ok(regression_json(&vigil_stats::regression_metrics(
+            &truth, &predicted,
+        )?));
+    }
+    let (Some(classes), Some(labels)) = (&predictions.classes, &predictions.label) else {
+        return Err(EvaluateError::Classes(
+            "the predictions carry neither labels nor values".to_owned(),
+        ));
+    };
+    let class_text: Vec<String> = classes.iter().map(label_text).collect();
+    let y_true = class_indices(target_column, rows, &class_text)?;
+    let y_pred: Vec<usize> = labels
+        .iter()
+        .enumerate()
+        .map(|(row, l)| {
+            let text = label_text(l);
+            class_text
+                .iter()
+                .position(|c| *c == text)
+                .ok_or_else(|| EvaluateError::UnknownLabel {
+                    row: row + 1,
+                    column: "(prediction)".to_owned(),
+                    label: text,
+                    classes: class_text.join(", "),
+                })
+        })
+        .collect::<Result<_, _>>()?;
+    let probabilities: Option<Vec<Vec<f64>>> = match exact_probabilities {
+        Some(exact) => Some(exact.to_vec()),
+        // Model outputs are float32, widened exactly.
+        None => predictions.probabilities.as_ref().map(|rows| {
+            rows.iter()
+                .map(|r| r.iter().map(|&p| f64::from(p)).collect())
+                .collect()
+        }),
+    };
+    let positive = match pos_label {
+        Some(p) => Some(
+            class_text
+                .iter()
+                .position(|c| c == p)
+                .ok_or_else(|| EvaluateError::UnknownPositive(p.to_owned()))?,
+        ),
+        // scikit-learn's default: the label 1 when present, else the second class.
+        None if class_text.len() == 2 => {
+            Some(class_text.iter().position(|c| c == "1").unwrap_or(1))
+        }
+        None => None,
+    };
+    let metrics = vigil_stats::classification_metrics(
+        &y_true,
+        &y_pred,
+        probabilities.as_deref(),
+        class_text.len(),
+        positive,
+    )?;
+    Ok(classification_json(&metrics, &class_text, &classes[0]))
+}
+
+/// Probabilities read from a file at full precision, `[rows][classes]`.
+pub type ExactProbabilities = Vec<Vec<f64>>;
+
+/// Predictions already logged in the dataset: a label column and optional probability columns.
+/// Returns them in the model-output form, plus the probabilities at full precision for scoring.
+pub fn logged_predictions(
+    dataset: &Dataset,
+    target: &str,
+    prediction_column: &str,
+    probability_columns: &[String],
+) -> Result<(Predictions, Option<ExactProbabilities>), EvaluateError> {
+    let rows = dataset.row_count();
+    let predicted = column(dataset, prediction_column)?;
+    let truth = column(dataset, target)?;
+    let observed: Vec<String> = (0..rows)
+        .flat_map(|r| [cell_text(truth, r), cell_text(predicted, r)])
+        .flatten()
+        .collect();
+    let numeric = matches!(predicted.values, ColumnValues::Number(_))
+        && matches!(truth.values, ColumnValues::Number(_));
+    // Class order: the probability columns' names after their shared prefix (p_cat → cat) when
+    // every observed label is among them; else the sorted distinct labels.
+    let from_columns: Option<Vec<String>> = (!probability_columns.is_empty())
+        .then(|| {
+            let prefix_len = common_prefix(probability_columns);
+            probability_columns
+                .iter()
+                .map(|c| c[prefix_len..].to_owned())
+                .collect::<Vec<String>>()
+        })
+        .filter(|names| observed.iter().all(|o| names.contains(o)));
+    let classes: Vec<String> = match from_columns {
+        Some(names) => names,
+        None => {
+            let mut distinct: Vec<String> = observed.clone();
+            if numeric {
+                distinct.sort_by(|a, b| {
+                    a.parse::<f64>()
+                        .unwrap_or(0.0)
+                        .total_cmp(&b.parse::<f64>().unwrap_or(0.0))
+                });
+            } else {
+                distinct.sort();
+            }
+            distinct.dedup();
+            distinct
+        }
+    };
+    if !probability_columns.is_empty() && probability_columns.len() != classes.len() {
+        return Err(EvaluateError::Classes(format!(
+            "{} probability columns for {} classes ({})",
+            probability_columns.len(),
+            classes.len(),
+            classes.join(", ")
+        )));
+    }
+    let to_label = |text: &str| {
+        if numeric {
+            text.parse::<i64>()
+                .map_or_else(|_| Label::Str(text.to_owned()), Label::Int)
+        } else {
+            Label::Str(text.to_owned())
+        }
+    };
+    let label = (0..rows)
+        .map(|row| {
+            cell_text(predicted, row)
+                .map(|t| to_label(&t))
+                .ok_or_else(|| EvaluateError::MissingLabel {
+                    row: row + 1,
+                    column: prediction_column.to_owned(),
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let probabilities = if probability_columns.is_empty() {
+        None
+    } else {
+        let columns = probability_columns
+            .iter()
+            .map(|c| column(dataset, c))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut out = Vec::with_capacity(rows);
+        for row in 0..rows {
+            let mut values = Vec::with_capacity(columns.len());
+            for c in &columns {
+                match &c.values {
+                    ColumnValues::Number(v) if !v[row].is_nan() => values.push(v[row]),
+                    _ => {
+                        return Err(EvaluateError::NotNumeric {
+                            row: row + 1,
+                            column: c.name.clone(),
+                            value: cell_text(c, row).unwrap_or_default(),
+                        });
+                    }
+                }
+            }
+            out.push(values);
+        }
+        Some(out)
+    };
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "the output form carries float32 like model outputs"
+    )]
+    let narrow = probabilities.as_ref().map(|rows| {
+        rows.iter()
+            .map(|r| r.iter().map(|&p| p as f32).collect())
+            .collect()
+    });
+    let predictions = Predictions {
+        n_rows: rows,
+        classes: Some(classes.iter().map(|c| to_label(c)).collect()),
+        label: Some(label),
+        probabilities: narrow,
+        value: None,
+    };
+    Ok((predictions, probabilities))
+}
+
+fn common_prefix(names: &[String]) -> usize {
+    let first = names[0].as_bytes();
+    let mut len = first.len();
+    for name in &names[1..] {
+        len = len.min(
+            first
+                .iter()
+                .zip(name.as_bytes())
+                .take_while(|(a, b)| a == b)
+                .count(),
+        );
+    }
+    // Keep at least one character of every name.
+    let shortest = names.iter().map(String::len).min().unwrap_or(0);
+    let mut len = len.min(shortest.saturating_sub(1));
+    while !names[0].is_char_boundary(len) {
+        len -= 1;
+    }
+    len
+}

@@ -1,0 +1,34 @@
+//! Vigil's statistics: classification and regression metrics with scikit-learn 1.9's exact
+//! definitions (labels = the model's classes, `zero_division = 0`, log-loss clipping at f64
+//! machine epsilon, ROC AUC by the trapezoidal rule).
+//!
+//! Architecture invariant: no I/O, no clock, no randomness except what a caller passes in.
+//! Inputs are class indices and f64 probabilities; the caller maps labels to indices.
+
+mod classification;
+mod regression;
+mod roc;
+
+pub use classification::{Averages, ClassificationMetrics, classification_metrics};
+pub use regression::{RegressionMetrics, regression_metrics};
+pub use roc::roc_auc_binary;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StatsError {
+    #[error("there are no rows to score")]
+    Empty,
+    #[error("{what} has {found} rows where the labels have {expected}")]
+    LengthMismatch {
+        what: &'static str,
+        expected: usize,
+        found: usize,
+    },
+    #[error("row {row} has class index {index}, but there are only {classes} classes")]
+    ClassOutOfRange {
+        row: usize,
+        index: usize,
+        classes: usize,
+    },
+    #[error("row {row} has a missing or non-finite value")]
+    NonFinite { row: usize },
+}
