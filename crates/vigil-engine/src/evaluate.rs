@@ -391,3 +391,148 @@ fn common_prefix(names: &[String]) -> usize {
     }
     len
 }
+
+/// Groups smaller than this carry a small-group warning (`small_groups`).
+pub const SMALL_GROUP_ROWS: usize = 30;
+
+/// Orders group keys as pandas' group-by does: value by value, numbers numerically.
+fn compare_keys(a: &[String], b: &[String]) -> std::cmp::Ordering {
+    for (x, y) in a.iter().zip(b) {
+        let order = match (x.parse::<f64>(), y.parse::<f64>()) {
+            (Ok(p), Ok(q)) => p.total_cmp(&q),
+            _ => x.cmp(y),
+        };
+        if order != std::cmp::Ordering::Equal {
+            return order;
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
+/// The positive class index used to binarise labels for fairness.
+fn positive_class(class_text: &[String], pos_label: Option<&str>) -> Result<usize, EvaluateError> {
+    match pos_label {
+        Some(p) => class_text.iter().position(|c| c == p).ok_or_else(|| EvaluateError::UnknownPositive(p.to_owned())),
+        None if class_text.len() == 2 => Ok(class_text.iter().position(|c| c == "1").unwrap_or(1)),
+        None => Err(EvaluateError::Classes("fairness of a multiclass model needs --pos-label to say which class is the favourable one".to_owned())),
+    }
+}
+
+fn rates_json(rates: &vigil_stats::GroupRates) -> Json {
+    let mut out = Map::new();
+    out.insert("count".to_owned(), json!(rates.count));
+    for rate in vigil_stats::RATES {
+        out.insert(rate.to_owned(), json!(rates.get(rate)));
+    }
+    Json::Object(out)
+}
+
+fn per_rate(values: &[f64]) -> Json {
+    Json::Object(
+        vigil_stats::RATES
+            .iter()
+            .zip(values)
+            .map(|(r, v)| ((*r).to_owned(), json!(v)))
+            .collect(),
+    )
+}
+
+fn disparity_json(d: &vigil_stats::Disparity) -> Json {
+    json!({ "between_groups": d.between_groups, "to_overall": d.to_overall })
+}
+
+/// The `fairness` section: one entry per sensitive analysis (`sex`, or `sex+region` for an
+/// intersection with groups such as `F|North`).
+pub fn fairness_section(
+    dataset: &Dataset,
+    predictions: &Predictions,
+    target: &str,
+    pos_label: Option<&str>,
+    sensitive: &[Vec<String>],
+) -> Result<Json, EvaluateError> {
+    let (Some(classes), Some(labels)) = (&predictions.classes, &predictions.label) else {
+        return Err(EvaluateError::Classes(
+            "fairness is defined for classifiers only".to_owned(),
+        ));
+    };
+    let class_text: Vec<String> = classes.iter().map(label_text).collect();
+    let positive = positive_class(&class_text, pos_label)?;
+    let rows = dataset.row_count();
+    let y_true = class_indices(column(dataset, target)?, rows, &class_text)?;
+    let truth: Vec<bool> = y_true.iter().map(|&c| c == positive).collect();
+    let predicted: Vec<bool> = labels
+        .iter()
+        .map(|l| label_text(l) == class_text[positive])
+        .collect();
+    let mut section = Map::new();
+    for names in sensitive {
+        let columns = names
+            .iter()
+            .map(|n| column(dataset, n))
+            .collect::<Result<Vec<_>, _>>()?;
+        // A missing value is its own group, so no row is dropped from the analysis.
+        let keys: Vec<Vec<String>> = (0..rows)
+            .map(|r| {
+                columns
+                    .iter()
+                    .map(|c| cell_text(c, r).unwrap_or_else(|| "(missing)".to_owned()))
+                    .collect()
+            })
+            .collect();
+        let mut distinct: Vec<Vec<String>> = keys.clone();
+        distinct.sort_by(|a, b| compare_keys(a, b));
+        distinct.dedup();
+        let groups: Vec<usize> = keys
+            .iter()
+            .map(|k| distinct.iter().position(|d| d == k).unwrap_or(0))
+            .collect();
+        let f = vigil_stats::fairness(
+            &truth,
+            &predicted,
+            &groups,
+            distinct.len(),
+            SMALL_GROUP_ROWS,
+        )?;
+        let group_names: Vec<String> = distinct.iter().map(|k| k.join("|")).collect();
+        let by_group: Map<String, Json> = group_names
+            .iter()
+            .zip(&f.by_group)
+            .map(|(g, r)| (g.clone(), rates_json(r)))
+            .collect();
+        let split = |ds: &[vigil_stats::Disparity]| {
+            json!({
+                "between_groups": per_rate(&ds.iter().map(|d| d.between_groups.unwrap_or(f64::NAN)).collect::<Vec<_>>()),
+                "to_overall": per_rate(&ds.iter().map(|d| d.to_overall.unwrap_or(f64::NAN)).collect::<Vec<_>>()),
+            })
+        };
+        let mut entry = json!({
+            "sensitive_features": names,
+            "groups": group_names,
+            "by_group": by_group,
+            "overall": rates_json(&f.overall),
+            "group_min": per_rate(&f.group_min),
+            "group_max": per_rate(&f.group_max),
+            "difference": split(&f.difference),
+            "ratio": split(&f.ratio),
+            "demographic_parity_difference": disparity_json(&f.demographic_parity_difference),
+            "demographic_parity_ratio": disparity_json(&f.demographic_parity_ratio),
+            "equalized_odds_difference": disparity_json(&f.equalized_odds_difference),
+            "equalized_odds_ratio": disparity_json(&f.equalized_odds_ratio),
+            "equalized_odds_difference_mean": disparity_json(&f.equalized_odds_difference_mean),
+            "equalized_odds_ratio_mean": disparity_json(&f.equalized_odds_ratio_mean),
+            "equal_opportunity_difference": disparity_json(&f.equal_opportunity_difference),
+            "equal_opportunity_ratio": disparity_json(&f.equal_opportunity_ratio),
+        });
+        if !f.small_groups.is_empty() {
+            entry["small_groups"] = json!(
+                f.small_groups
+                    .iter()
+                    .map(|&i| &group_names[i])
+                    .collect::<Vec<_>>()
+            );
+            entry["small_group_rows"] = json!(SMALL_GROUP_ROWS);
+        }
+        section.insert(names.join("+"), entry);
+    }
+    Ok(Json::Object(section))
+}

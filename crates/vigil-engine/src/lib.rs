@@ -202,7 +202,17 @@ pub fn evaluate_files(request: &EvaluateRequest<'_>) -> Result<serde_json::Value
         request.target,
         request.pos_label,
     )?;
-    Ok(serde_json::json!({ "predictions": predictions, "metrics": metrics }))
+    let mut result = serde_json::json!({ "predictions": predictions, "metrics": metrics });
+    if !request.sensitive.is_empty() {
+        result["fairness"] = evaluate::fairness_section(
+            &dataset,
+            &predictions,
+            request.target,
+            request.pos_label,
+            request.sensitive,
+        )?;
+    }
+    Ok(result)
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>> {

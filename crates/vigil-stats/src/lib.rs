@@ -1,15 +1,18 @@
 //! Vigil's statistics: classification and regression metrics with scikit-learn 1.9's exact
 //! definitions (labels = the model's classes, `zero_division = 0`, log-loss clipping at f64
-//! machine epsilon, ROC AUC by the trapezoidal rule).
+//! machine epsilon, ROC AUC by the trapezoidal rule), and fairness across groups with
+//! Fairlearn 0.15's.
 //!
 //! Architecture invariant: no I/O, no clock, no randomness except what a caller passes in.
 //! Inputs are class indices and f64 probabilities; the caller maps labels to indices.
 
 mod classification;
+mod fairness;
 mod regression;
 mod roc;
 
 pub use classification::{Averages, ClassificationMetrics, classification_metrics};
+pub use fairness::{Disparity, Fairness, GroupRates, RATES, fairness, group_rates};
 pub use regression::{RegressionMetrics, regression_metrics};
 pub use roc::roc_auc_binary;
 
