@@ -6,6 +6,8 @@ fn main() {
         "list_datasets",
         "list_audit_events",
         "workspace_info",
+        "list_evaluations",
+        "get_evaluation",
     ]);
     let attributes = tauri_build::Attributes::new()
         .config_path("../tauri.conf.json")

@@ -2,7 +2,9 @@
 
 use tauri::ipc::Invoke;
 use tauri::{Runtime, State};
-use vigil_engine::views::{AuditEvent, DatasetSummary, ModelSummary, WorkspaceInfo};
+use vigil_engine::views::{
+    AuditEvent, DatasetSummary, EvaluationDetail, EvaluationSummary, ModelSummary, WorkspaceInfo,
+};
 use vigil_engine::{IpcError, Workspace};
 
 /// The handler for every command; keep this list in step with `build.rs` and `capabilities/`.
@@ -11,7 +13,9 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         list_models,
         list_datasets,
         list_audit_events,
-        workspace_info
+        workspace_info,
+        list_evaluations,
+        get_evaluation
     ]
 }
 
@@ -33,4 +37,22 @@ async fn list_audit_events(workspace: State<'_, Workspace>) -> Result<Vec<AuditE
 #[tauri::command]
 async fn workspace_info(workspace: State<'_, Workspace>) -> Result<WorkspaceInfo, IpcError> {
     workspace.info().await.map_err(IpcError::from)
+}
+
+#[tauri::command]
+async fn list_evaluations(
+    workspace: State<'_, Workspace>,
+) -> Result<Vec<EvaluationSummary>, IpcError> {
+    workspace.list_evaluations().await.map_err(IpcError::from)
+}
+
+#[tauri::command]
+async fn get_evaluation(
+    workspace: State<'_, Workspace>,
+    id: i64,
+) -> Result<EvaluationDetail, IpcError> {
+    workspace
+        .evaluation_detail(id)
+        .await
+        .map_err(IpcError::from)
 }

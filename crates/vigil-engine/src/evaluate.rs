@@ -536,3 +536,27 @@ pub fn fairness_section(
     }
     Ok(Json::Object(section))
 }
+
+/// Metrics and, when sensitive columns are given, fairness.
+pub fn score_all(
+    dataset: &Dataset,
+    predictions: &Predictions,
+    exact_probabilities: Option<&[Vec<f64>]>,
+    target: &str,
+    pos_label: Option<&str>,
+    sensitive: &[Vec<String>],
+) -> Result<(Json, Option<Json>), EvaluateError> {
+    let metrics = score(dataset, predictions, exact_probabilities, target, pos_label)?;
+    let fairness = if sensitive.is_empty() {
+        None
+    } else {
+        Some(fairness_section(
+            dataset,
+            predictions,
+            target,
+            pos_label,
+            sensitive,
+        )?)
+    };
+    Ok((metrics, fairness))
+}

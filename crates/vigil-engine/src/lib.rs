@@ -14,6 +14,7 @@ mod error;
 pub mod evaluate;
 pub mod import;
 pub mod predict;
+mod stored_evaluations;
 pub mod views;
 
 use std::path::{Path, PathBuf};
@@ -22,6 +23,7 @@ use vigil_store::Store;
 
 pub use data_dir::{DATA_DIR_ENV, resolve_data_dir};
 pub use error::{EngineError, ErrorCode, IpcError};
+pub use stored_evaluations::EvaluationSettings;
 use views::{AuditEvent, DatasetSummary, ModelSummary, WorkspaceInfo};
 
 pub type Result<T, E = EngineError> = std::result::Result<T, E>;
@@ -195,22 +197,17 @@ pub fn evaluate_files(request: &EvaluateRequest<'_>) -> Result<serde_json::Value
             ));
         }
     };
-    let metrics = evaluate::score(
+    let (metrics, fairness) = evaluate::score_all(
         &dataset,
         &predictions,
         exact.as_deref(),
         request.target,
         request.pos_label,
+        request.sensitive,
     )?;
     let mut result = serde_json::json!({ "predictions": predictions, "metrics": metrics });
-    if !request.sensitive.is_empty() {
-        result["fairness"] = evaluate::fairness_section(
-            &dataset,
-            &predictions,
-            request.target,
-            request.pos_label,
-            request.sensitive,
-        )?;
+    if let Some(fairness) = fairness {
+        result["fairness"] = fairness;
     }
     Ok(result)
 }

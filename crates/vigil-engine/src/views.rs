@@ -164,6 +164,13 @@ pub fn typescript_bindings() -> String {
         ModelSummary::decl(),
         ModelVersionSummary::decl(),
         WorkspaceInfo::decl(),
+        ConfusionMatrix::decl(),
+        EvaluationDetail::decl(),
+        EvaluationSummary::decl(),
+        FairnessGap::decl(),
+        FairnessGroupRow::decl(),
+        HeadlineMetric::decl(),
+        MetricValue::decl(),
     ];
     declarations.sort();
     let mut out = String::from(
@@ -175,4 +182,89 @@ pub fn typescript_bindings() -> String {
         out.push('\n');
     }
     out
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HeadlineMetric {
+    pub name: String,
+    pub value: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EvaluationSummary {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub model_name: String,
+    #[ts(type = "number")]
+    pub model_version: i64,
+    pub dataset_name: String,
+    /// `running`, `done` or `failed`.
+    pub status: String,
+    /// `classification` or `regression`.
+    pub task: Option<String>,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub duration_ms: Option<f64>,
+    pub device: Option<String>,
+    pub error_message: Option<String>,
+    pub headline: Vec<HeadlineMetric>,
+    /// True when this is a stored result returned instead of a new run.
+    pub cached: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MetricValue {
+    pub name: String,
+    pub averaging: String,
+    pub class_label: String,
+    pub value: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfusionMatrix {
+    pub labels: Vec<String>,
+    /// Rows are true classes, columns predicted classes.
+    #[ts(type = "Array<Array<number>>")]
+    pub matrix: Vec<Vec<u64>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FairnessGap {
+    pub sensitive: String,
+    pub groups: Vec<String>,
+    pub demographic_parity_difference: Option<f64>,
+    pub equalized_odds_difference: Option<f64>,
+    pub equal_opportunity_difference: Option<f64>,
+    pub small_groups: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FairnessGroupRow {
+    pub sensitive: String,
+    pub group: String,
+    #[ts(type = "number")]
+    pub count: i64,
+    pub selection_rate: f64,
+    pub accuracy: f64,
+    pub tpr: f64,
+    pub fpr: f64,
+    pub precision: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EvaluationDetail {
+    pub summary: EvaluationSummary,
+    pub metrics: Vec<MetricValue>,
+    pub confusion_matrix: Option<ConfusionMatrix>,
+    pub fairness_gaps: Vec<FairnessGap>,
+    pub fairness_groups: Vec<FairnessGroupRow>,
+    /// The settings as stored (JSON): target, positive label, sensitive columns.
+    pub settings: String,
 }

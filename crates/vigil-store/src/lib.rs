@@ -7,6 +7,7 @@
 mod audit;
 mod blobs;
 mod datasets;
+mod evaluations;
 mod models;
 
 use std::path::{Path, PathBuf};
@@ -20,6 +21,9 @@ use sqlx::sqlite::{
 pub use audit::{AuditEventRow, AuditVerification, GENESIS_HASH, verify_chain};
 pub use blobs::{BlobStore, sha256_hex};
 pub use datasets::{DatasetRow, NewDataset};
+pub use evaluations::{
+    EvaluationOutcome, EvaluationRow, FairnessRow, MetricValueRow, PredictionRow,
+};
 pub use models::{ModelRow, ModelVersionRow, NewModelVersion, VersionImport};
 /// The database driver's error, carried inside [`StoreError`] for the log.
 pub use sqlx::Error as SqlxError;

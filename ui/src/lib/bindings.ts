@@ -14,11 +14,45 @@ export type ColumnSummary = { name: string, kind: ColumnKind,
  */
 missing: number, };
 
+export type ConfusionMatrix = { labels: Array<string>, 
+/**
+ * Rows are true classes, columns predicted classes.
+ */
+matrix: Array<Array<number>>, };
+
 export type DatasetSummary = { id: number, name: string, description: string, sha256: string, sizeBytes: number, format: string, rowCount: number, columns: Array<ColumnSummary>, timestampColumn: string | null, source: string, createdAt: string, };
 
 export type ErrorCode = "not_found" | "invalid_input" | "conflict" | "storage" | "internal";
 
+export type EvaluationDetail = { summary: EvaluationSummary, metrics: Array<MetricValue>, confusionMatrix: ConfusionMatrix | null, fairnessGaps: Array<FairnessGap>, fairnessGroups: Array<FairnessGroupRow>, 
+/**
+ * The settings as stored (JSON): target, positive label, sensitive columns.
+ */
+settings: string, };
+
+export type EvaluationSummary = { id: number, modelName: string, modelVersion: number, datasetName: string, 
+/**
+ * `running`, `done` or `failed`.
+ */
+status: string, 
+/**
+ * `classification` or `regression`.
+ */
+task: string | null, startedAt: string, finishedAt: string | null, durationMs: number | null, device: string | null, errorMessage: string | null, headline: Array<HeadlineMetric>, 
+/**
+ * True when this is a stored result returned instead of a new run.
+ */
+cached: boolean, };
+
+export type FairnessGap = { sensitive: string, groups: Array<string>, demographicParityDifference: number | null, equalizedOddsDifference: number | null, equalOpportunityDifference: number | null, smallGroups: Array<string>, };
+
+export type FairnessGroupRow = { sensitive: string, group: string, count: number, selectionRate: number, accuracy: number, tpr: number, fpr: number, precision: number, };
+
+export type HeadlineMetric = { name: string, value: number | null, };
+
 export type IpcError = { code: ErrorCode, message: string, };
+
+export type MetricValue = { name: string, averaging: string, classLabel: string, value: number | null, };
 
 export type ModelSummary = { id: number, name: string, description: string, createdAt: string, 
 /**

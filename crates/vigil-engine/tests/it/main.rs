@@ -230,3 +230,174 @@ fn the_committed_typescript_bindings_are_current() {
         "ui/src/lib/bindings.ts is stale: run `make bindings` and commit the result"
     );
 }
+
+mod stored_evaluations {
+    use vigil_engine::{DemoSeeding, EvaluationSettings, Workspace};
+
+    fn demo_reference_accuracy(model: &str) -> f64 {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let reference: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(root.join("tests/fixtures/demo/reference.json"))
+                .expect("reference"),
+        )
+        .expect("JSON");
+        let labels: Vec<i64> = reference["models"][model]["label"]
+            .as_array()
+            .expect("labels")
+            .iter()
+            .map(|v| v.as_i64().expect("int"))
+            .collect();
+        let mut reader =
+            csv::Reader::from_path(root.join("demo/data/credit_applications.csv")).expect("csv");
+        let column = reader
+            .headers()
+            .expect("header")
+            .iter()
+            .position(|h| h == "default")
+            .expect("default");
+        let truth: Vec<i64> = reader
+            .records()
+            .map(|r| r.expect("row")[column].parse().expect("label"))
+            .collect();
+        let correct = truth.iter().zip(&labels).filter(|(t, p)| t == p).count();
+        correct as f64 / truth.len() as f64
+    }
+
+    #[tokio::test]
+    async fn the_demo_is_evaluated_with_real_results() {
+        let dir = tempfile::tempdir().expect("temp");
+        let workspace = Workspace::open(dir.path(), DemoSeeding::WhenEmpty)
+            .await
+            .expect("open");
+        let evaluations = workspace.list_evaluations().await.expect("list");
+        assert_eq!(evaluations.len(), 2, "both demo versions are evaluated");
+        for summary in &evaluations {
+            assert_eq!(summary.status, "done");
+            assert_eq!(summary.task.as_deref(), Some("classification"));
+            let file = format!("credit_risk_v{}.onnx", summary.model_version);
+            let accuracy = summary
+                .headline
+                .iter()
+                .find(|h| h.name == "accuracy")
+                .and_then(|h| h.value)
+                .expect("accuracy");
+            // The stored accuracy equals the one onnxruntime's labels give on the same rows.
+            assert!(
+                (accuracy - demo_reference_accuracy(&file)).abs() < 1e-12,
+                "{file}: {accuracy}"
+            );
+            let detail = workspace
+                .evaluation_detail(summary.id)
+                .await
+                .expect("detail");
+            let confusion = detail.confusion_matrix.expect("confusion matrix");
+            assert_eq!(confusion.labels, ["0", "1"]);
+            assert_eq!(confusion.matrix.iter().flatten().sum::<u64>(), 4000);
+            assert_eq!(detail.fairness_gaps.len(), 1);
+            assert_eq!(detail.fairness_gaps[0].sensitive, "sex");
+            assert_eq!(
+                detail.fairness_groups.iter().map(|g| g.count).sum::<i64>(),
+                4000
+            );
+            assert!(
+                detail
+                    .metrics
+                    .iter()
+                    .any(|m| m.name == "roc_auc" && m.averaging == "binary" && m.value.is_some())
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn the_same_inputs_return_the_stored_result_unless_forced() {
+        let dir = tempfile::tempdir().expect("temp");
+        let workspace = Workspace::open(dir.path(), DemoSeeding::WhenEmpty)
+            .await
+            .expect("open");
+        let models = workspace.list_models().await.expect("models");
+        let version = models[0].versions[0].id;
+        let dataset = workspace.list_datasets().await.expect("datasets")[0].id;
+        let settings = EvaluationSettings {
+            target: "default".to_owned(),
+            pos_label: None,
+            sensitive: vec![vec!["sex".to_owned()]],
+        };
+        let again = workspace
+            .evaluate_version(version, dataset, &settings, false, "tester")
+            .await
+            .expect("cached");
+        assert!(again.cached);
+        assert_eq!(workspace.list_evaluations().await.expect("list").len(), 2);
+        let forced = workspace
+            .evaluate_version(version, dataset, &settings, true, "tester")
+            .await
+            .expect("forced");
+        assert!(!forced.cached);
+        assert_eq!(workspace.list_evaluations().await.expect("list").len(), 3);
+        let other = EvaluationSettings {
+            sensitive: vec![],
+            ..settings
+        };
+        let fresh = workspace
+            .evaluate_version(version, dataset, &other, false, "tester")
+            .await
+            .expect("new settings");
+        assert!(
+            !fresh.cached,
+            "different settings are a different evaluation"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_failed_evaluation_is_recorded_with_its_reason_and_no_results() {
+        let dir = tempfile::tempdir().expect("temp");
+        let workspace = Workspace::open(dir.path(), DemoSeeding::WhenEmpty)
+            .await
+            .expect("open");
+        let version = workspace.list_models().await.expect("models")[0].versions[0].id;
+        let dataset = workspace.list_datasets().await.expect("datasets")[0].id;
+        let settings = EvaluationSettings {
+            target: "no_such_column".to_owned(),
+            pos_label: None,
+            sensitive: vec![],
+        };
+        let error = workspace
+            .evaluate_version(version, dataset, &settings, false, "tester")
+            .await
+            .expect_err("fails");
+        assert!(
+            error.user_message().contains("no_such_column"),
+            "{}",
+            error.user_message()
+        );
+        let failed = workspace
+            .list_evaluations()
+            .await
+            .expect("list")
+            .into_iter()
+            .find(|e| e.status == "failed")
+            .expect("failed row");
+        assert!(
+            failed
+                .error_message
+                .as_deref()
+                .is_some_and(|m| m.contains("no_such_column"))
+        );
+        assert!(
+            workspace
+                .evaluation_detail(failed.id)
+                .await
+                .expect("detail")
+                .metrics
+                .is_empty()
+        );
+        let actions: Vec<String> = workspace
+            .list_audit_events()
+            .await
+            .expect("audit")
+            .into_iter()
+            .map(|e| e.action)
+            .collect();
+        assert_eq!(actions.first().map(String::as_str), Some("evaluation.fail"));
+    }
+}
