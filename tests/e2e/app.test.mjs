@@ -103,12 +103,33 @@ describe("the desktop app on a fresh data dir", () => {
     assert.match(text, /timestamp/);
   });
 
+  test("the Evaluations view shows the demo's computed evaluations and their details", async () => {
+    await session.click("[data-testid=nav-evaluations]");
+    await session.waitFor("return document.querySelectorAll('[data-testid=evaluation-row]').length >= 2", "two evaluation rows");
+    const rows = await session.execute(
+      "return [...document.querySelectorAll('[data-testid=evaluation-row]')].map(e => e.textContent)",
+    );
+    assert.ok(rows.some((r) => /credit-risk/.test(r) && /v1/.test(r)), rows.join(" / "));
+    assert.ok(rows.some((r) => /credit-risk/.test(r) && /v2/.test(r)), rows.join(" / "));
+    // Headline metrics are computed numbers, shown with four decimals.
+    assert.match(rows.join(" "), /0\.\d{4}/);
+    await session.click("[data-testid=evaluation-row]");
+    await session.waitFor("return !!document.querySelector('[data-testid=evaluation-detail] [data-testid=metric-table]')", "the metric table");
+    await session.waitFor("return !!document.querySelector('[data-testid=confusion-matrix]')", "the confusion matrix");
+    await session.waitFor("return !!document.querySelector('[data-testid=fairness]')", "the fairness report");
+    const detail = await session.text("[data-testid=evaluation-detail]");
+    assert.match(detail, /accuracy/i);
+    assert.match(detail, /sex/);
+    writeFileSync(join(screenshots, "evaluation-detail.png"), await session.screenshot());
+  });
+
   test("the Audit view lists the imports that seeded the demo", async () => {
     await session.click("[data-testid=nav-audit]");
     await session.waitFor("return document.querySelectorAll('[data-testid=audit-row]').length >= 4", "audit rows");
     const text = await session.text("[data-testid=view-audit]");
     assert.match(text, /model_version\.import/);
     assert.match(text, /workspace\.demo_seeded/);
+    assert.match(text, /evaluation\.complete/);
   });
 
   test("the Settings view reports the data dir in use", async () => {

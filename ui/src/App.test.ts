@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import App from './App.svelte';
-import { AUDIT_EVENTS, DATASETS, MODELS, WORKSPACE, mockCommands } from './test/fixtures';
+import {
+  AUDIT_EVENTS,
+  DATASETS,
+  EVALUATIONS,
+  MODELS,
+  WORKSPACE,
+  mockCommands,
+} from './test/fixtures';
 
 const NAV = ['models', 'datasets', 'evaluations', 'drift', 'feedback', 'audit', 'settings'];
 
@@ -10,6 +17,7 @@ function mockAll(): string[] {
     list_models: MODELS,
     list_datasets: DATASETS,
     list_audit_events: AUDIT_EVENTS,
+    list_evaluations: EVALUATIONS,
     workspace_info: WORKSPACE,
   });
 }
@@ -71,6 +79,11 @@ describe('App shell', () => {
     expect(screen.getByTestId('view-datasets')).toBeTruthy();
     expect(await screen.findAllByTestId('dataset-row')).toHaveLength(2);
 
+    await fireEvent.click(screen.getByTestId('nav-evaluations'));
+    expect(currentNav()).toEqual(['evaluations']);
+    expect(screen.getByTestId('view-evaluations')).toBeTruthy();
+    expect(await screen.findAllByTestId('evaluation-row')).toHaveLength(3);
+
     await fireEvent.click(screen.getByTestId('nav-audit'));
     expect(currentNav()).toEqual(['audit']);
     expect(await screen.findAllByTestId('audit-row')).toHaveLength(3);
@@ -86,6 +99,7 @@ describe('App shell', () => {
     expect(calls).toEqual([
       'list_models',
       'list_datasets',
+      'list_evaluations',
       'list_audit_events',
       'workspace_info',
       'list_models',
@@ -93,7 +107,6 @@ describe('App shell', () => {
   });
 
   it.each([
-    ['evaluations', 'No evaluations yet.', 'not available in this version'],
     ['drift', 'No drift reports yet.', 'not be computed from the app in this version'],
     ['feedback', 'No feedback yet.', 'not available in this version'],
   ])('shows an honest empty state for %s, without calling the backend', async (id, title, detail) => {

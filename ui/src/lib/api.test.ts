@@ -2,15 +2,25 @@ import { describe, expect, it } from 'vitest';
 import { mockIPC } from '@tauri-apps/api/mocks';
 import {
   GENERIC_ERROR_MESSAGE,
+  getEvaluation,
   isIpcError,
   listAuditEvents,
   listDatasets,
+  listEvaluations,
   listModels,
   toIpcError,
   workspaceInfo,
 } from './api';
 import type { IpcError } from './bindings';
-import { AUDIT_EVENTS, DATASETS, MODELS, WORKSPACE, mockCommands } from '../test/fixtures';
+import {
+  AUDIT_EVENTS,
+  DATASETS,
+  EVALUATIONS,
+  EVALUATION_DETAIL,
+  MODELS,
+  WORKSPACE,
+  mockCommands,
+} from '../test/fixtures';
 
 async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
   try {
@@ -53,6 +63,47 @@ describe('api commands', () => {
     for (const call of seen) {
       expect(call.args === undefined || Object.keys(call.args as object).length === 0).toBe(true);
     }
+  });
+
+  it('lists evaluations without arguments and gets one evaluation by id', async () => {
+    const seen: Array<{ cmd: string; args: unknown }> = [];
+    mockIPC((cmd, args) => {
+      seen.push({ cmd, args });
+      switch (cmd) {
+        case 'list_evaluations':
+          return EVALUATIONS;
+        case 'get_evaluation':
+          return EVALUATION_DETAIL;
+      }
+      throw new Error(`unknown ${cmd}`);
+    });
+
+    expect(await listEvaluations()).toEqual(EVALUATIONS);
+    expect(await getEvaluation(3)).toEqual(EVALUATION_DETAIL);
+
+    expect(seen[0]!.cmd).toBe('list_evaluations');
+    expect(seen[0]!.args === undefined || Object.keys(seen[0]!.args as object).length === 0).toBe(true);
+    expect(seen[1]).toEqual({ cmd: 'get_evaluation', args: { id: 3 } });
+  });
+
+  it('normalises the errors of the evaluation commands', async () => {
+    mockCommands({
+      list_evaluations: () => {
+        throw new Error('panicked at evaluations.rs:1');
+      },
+      get_evaluation: () => {
+        throw { code: 'not_found', message: 'Evaluation 9 does not exist.', extra: 1 };
+      },
+    });
+
+    expect(await rejectionOf(listEvaluations())).toEqual({
+      code: 'internal',
+      message: GENERIC_ERROR_MESSAGE,
+    });
+    expect(await rejectionOf(getEvaluation(9))).toEqual({
+      code: 'not_found',
+      message: 'Evaluation 9 does not exist.',
+    });
   });
 
   it('passes an IpcError from the backend through unchanged', async () => {

@@ -11,6 +11,8 @@ import type {
   AuditEvent,
   DatasetSummary,
   ErrorCode,
+  EvaluationDetail,
+  EvaluationSummary,
   IpcError,
   ModelSummary,
   WorkspaceInfo,
@@ -51,9 +53,9 @@ export function toIpcError(error: unknown): IpcError {
   return { code: 'internal', message: GENERIC_ERROR_MESSAGE };
 }
 
-async function call<T>(command: string): Promise<T> {
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
-    return await invoke<T>(command);
+    return await invoke<T>(command, args);
   } catch (error) {
     throw toIpcError(error);
   }
@@ -72,6 +74,16 @@ export function listDatasets(): Promise<DatasetSummary[]> {
 /** The audit log, newest first. */
 export function listAuditEvents(): Promise<AuditEvent[]> {
   return call<AuditEvent[]>('list_audit_events');
+}
+
+/** Every evaluation run in this workspace, newest first. */
+export function listEvaluations(): Promise<EvaluationSummary[]> {
+  return call<EvaluationSummary[]>('list_evaluations');
+}
+
+/** One evaluation with its metrics, confusion matrix, fairness results and settings. */
+export function getEvaluation(id: number): Promise<EvaluationDetail> {
+  return call<EvaluationDetail>('get_evaluation', { id });
 }
 
 /** Where this workspace lives and which versions it runs. */

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDate, formatPayload, plural, shortHash } from './format';
+import {
+  formatBytes,
+  formatDate,
+  formatDuration,
+  formatMetric,
+  formatPayload,
+  plural,
+  shortHash,
+} from './format';
 
 describe('format', () => {
   it('formats byte sizes', () => {
@@ -31,5 +39,26 @@ describe('format', () => {
   it('pretty-prints JSON payloads and keeps other text', () => {
     expect(formatPayload('{"a":1}')).toBe('{\n  "a": 1\n}');
     expect(formatPayload('plain')).toBe('plain');
+  });
+
+  it('formats metric values with 4 decimals, undefined ones as a dash', () => {
+    expect(formatMetric(0.917500001)).toBe('0.9175');
+    expect(formatMetric(1)).toBe('1.0000');
+    expect(formatMetric(12.3456789)).toBe('12.3457');
+    expect(formatMetric(-0.25)).toBe('-0.2500');
+    expect(formatMetric(-0.00001)).toBe('0.0000');
+    expect(formatMetric(null)).toBe('—');
+    expect(formatMetric(Number.NaN)).toBe('—');
+    expect(formatMetric(Number.POSITIVE_INFINITY)).toBe('—');
+  });
+
+  it('formats durations', () => {
+    expect(formatDuration(null)).toBe('—');
+    expect(formatDuration(0.42)).toBe('0.4 ms');
+    expect(formatDuration(420)).toBe('420 ms');
+    expect(formatDuration(1834.2)).toBe('1.8 s');
+    expect(formatDuration(60_000)).toBe('1 min');
+    expect(formatDuration(125_000)).toBe('2 min 5 s');
+    expect(formatDuration(-1)).toBe('—');
   });
 });

@@ -57,3 +57,23 @@ export function formatPayload(payload: string): string {
     return payload;
   }
 }
+
+/** A metric value with 4 decimals; "—" when it is undefined (null) or not finite. */
+export function formatMetric(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  const text = value.toFixed(4);
+  // -0.0000 reads as a sign error; show it as 0.0000.
+  return text === '-0.0000' ? '0.0000' : text;
+}
+
+/** 850 -> "850 ms", 1234 -> "1.2 s", 125000 -> "2 min 5 s"; "—" when unknown. */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return '—';
+  if (ms < 10) return `${ms.toFixed(1)} ms`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const totalSeconds = Math.round(ms / 1000);
+  const minutes = Math.floor(totalSeconds / 60);
+  const seconds = totalSeconds % 60;
+  return seconds === 0 ? `${minutes} min` : `${minutes} min ${seconds} s`;
+}

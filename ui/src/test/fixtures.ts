@@ -3,6 +3,8 @@ import { mockIPC } from '@tauri-apps/api/mocks';
 import type {
   AuditEvent,
   DatasetSummary,
+  EvaluationDetail,
+  EvaluationSummary,
   IpcError,
   ModelSummary,
   WorkspaceInfo,
@@ -129,22 +131,143 @@ export const WORKSPACE: WorkspaceInfo = {
   demoSeeded: true,
 };
 
-export type Handler = (() => unknown) | unknown;
+export const EVALUATIONS: EvaluationSummary[] = [
+  {
+    id: 3,
+    modelName: 'credit-risk',
+    modelVersion: 2,
+    datasetName: 'loans-2024q1',
+    status: 'done',
+    task: 'classification',
+    startedAt: '2024-04-03T09:00:00Z',
+    finishedAt: '2024-04-03T09:00:02Z',
+    durationMs: 1834.2,
+    device: 'cpu',
+    errorMessage: null,
+    headline: [
+      { name: 'accuracy', value: 0.917500001 },
+      { name: 'f1 (macro)', value: 0.87654321 },
+      { name: 'roc_auc', value: null },
+    ],
+    cached: false,
+  },
+  {
+    id: 2,
+    modelName: 'credit-risk',
+    modelVersion: 1,
+    datasetName: 'reviews',
+    status: 'failed',
+    task: null,
+    startedAt: '2024-04-02T16:00:00Z',
+    finishedAt: '2024-04-02T16:00:01Z',
+    durationMs: null,
+    device: 'cpu',
+    errorMessage: 'The dataset has no column "defaulted".',
+    headline: [],
+    cached: false,
+  },
+  {
+    id: 1,
+    modelName: 'house-prices',
+    modelVersion: 1,
+    datasetName: 'houses',
+    status: 'done',
+    task: 'regression',
+    startedAt: '2024-04-01T12:00:00Z',
+    finishedAt: '2024-04-01T12:00:00Z',
+    durationMs: 420,
+    device: 'cpu',
+    errorMessage: null,
+    headline: [
+      { name: 'r2', value: 0.81234 },
+      { name: 'rmse', value: 12.3456789 },
+      { name: 'mae', value: 9.87 },
+    ],
+    cached: false,
+  },
+];
+
+export const EVALUATION_DETAIL: EvaluationDetail = {
+  summary: EVALUATIONS[0]!,
+  metrics: [
+    { name: 'accuracy', averaging: '', classLabel: '', value: 0.917500001 },
+    { name: 'balanced_accuracy', averaging: '', classLabel: '', value: 0.8843 },
+    { name: 'f1', averaging: 'binary', classLabel: '', value: 0.8381 },
+    { name: 'f1', averaging: 'macro', classLabel: '', value: 0.87654321 },
+    { name: 'f1', averaging: 'micro', classLabel: '', value: 0.9175 },
+    { name: 'f1', averaging: 'weighted', classLabel: '', value: 0.9158 },
+    { name: 'f1', averaging: 'per_class', classLabel: '0', value: 0.9425 },
+    { name: 'f1', averaging: 'per_class', classLabel: '1', value: 0.8381 },
+    { name: 'log_loss', averaging: '', classLabel: '', value: 0.2311 },
+    { name: 'n_samples', averaging: '', classLabel: '', value: 1200 },
+    { name: 'precision', averaging: 'binary', classLabel: '', value: 0.8838 },
+    { name: 'precision', averaging: 'macro', classLabel: '', value: 0.9069 },
+    { name: 'precision', averaging: 'micro', classLabel: '', value: 0.9175 },
+    { name: 'precision', averaging: 'weighted', classLabel: '', value: 0.9163 },
+    { name: 'precision', averaging: 'per_class', classLabel: '0', value: 0.9301 },
+    { name: 'precision', averaging: 'per_class', classLabel: '1', value: 0.8838 },
+    { name: 'recall', averaging: 'binary', classLabel: '', value: 0.7966 },
+    { name: 'recall', averaging: 'macro', classLabel: '', value: 0.8759 },
+    { name: 'recall', averaging: 'micro', classLabel: '', value: 0.9175 },
+    { name: 'recall', averaging: 'weighted', classLabel: '', value: 0.9175 },
+    { name: 'recall', averaging: 'per_class', classLabel: '0', value: 0.9553 },
+    { name: 'recall', averaging: 'per_class', classLabel: '1', value: 0.7966 },
+    { name: 'roc_auc', averaging: 'binary', classLabel: '', value: null },
+  ],
+  confusionMatrix: {
+    labels: ['0', '1'],
+    matrix: [
+      [812, 38],
+      [61, 289],
+    ],
+  },
+  fairnessGaps: [
+    {
+      sensitive: 'sex',
+      groups: ['F', 'M'],
+      demographicParityDifference: 0.0412,
+      equalizedOddsDifference: 0.0735,
+      equalOpportunityDifference: 0.0522,
+      smallGroups: [],
+    },
+    {
+      sensitive: 'age_band',
+      groups: ['18-25', '26-60', '61+'],
+      demographicParityDifference: 0.1203,
+      equalizedOddsDifference: 0.0911,
+      equalOpportunityDifference: null,
+      smallGroups: ['61+'],
+    },
+  ],
+  fairnessGroups: [
+    { sensitive: 'sex', group: 'F', count: 540, selectionRate: 0.2611, accuracy: 0.9204, tpr: 0.8, fpr: 0.0412, precision: 0.8723 },
+    { sensitive: 'sex', group: 'M', count: 660, selectionRate: 0.3023, accuracy: 0.9152, tpr: 0.7478, fpr: 0.0489, precision: 0.8901 },
+    { sensitive: 'age_band', group: '18-25', count: 300, selectionRate: 0.35, accuracy: 0.9, tpr: 0.8, fpr: 0.05, precision: 0.86 },
+    { sensitive: 'age_band', group: '26-60', count: 888, selectionRate: 0.2297, accuracy: 0.9223, tpr: 0.7911, fpr: 0.0432, precision: 0.8917 },
+    { sensitive: 'age_band', group: '61+', count: 12, selectionRate: 0.4167, accuracy: 0.8333, tpr: 1, fpr: 0.25, precision: 0.6 },
+  ],
+  settings: '{"target":"defaulted","pos_label":"1","sensitive":[["sex"],["age_band"]]}',
+};
+
+export type Handler = ((args: Record<string, unknown>) => unknown) | unknown;
 
 /**
  * Mocks the Tauri IPC. Each entry is a command's result, or a function that
- * returns (or throws) it. Every call is recorded in the returned array.
+ * returns (or throws) it, given the command's arguments. Every call is
+ * recorded in the returned array.
  */
 export function mockCommands(handlers: Record<string, Handler>): string[] {
   const calls: string[] = [];
-  mockIPC((cmd) => {
+  mockIPC((cmd, args) => {
     calls.push(cmd);
     if (!(cmd in handlers)) {
       const error: IpcError = { code: 'not_found', message: `unexpected command ${cmd}` };
       throw error;
     }
     const handler = handlers[cmd];
-    return typeof handler === 'function' ? (handler as () => unknown)() : handler;
+    return typeof handler === 'function'
+      ? (handler as (args: Record<string, unknown>) => unknown)((args ?? {}) as Record<string, unknown>)
+      : handler;
   });
   return calls;
 }

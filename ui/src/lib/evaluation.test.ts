@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import {
+  headlineDescription,
+  headlineLabel,
+  heatClass,
+  heatRows,
+  largestGap,
+  metricDescription,
+  metricLabel,
+  metricTables,
+  parseSettings,
+} from './evaluation';
+import type { FairnessGap, MetricValue } from './bindings';
+
+function m(name: string, averaging: string, value: number | null, classLabel = ''): MetricValue {
+  return { name, averaging, classLabel, value };
+}
+
+describe('metric names', () => {
+  it('labels and explains known metrics, keeps unknown names', () => {
+    expect(metricLabel('roc_auc')).toBe('ROC AUC');
+    expect(metricDescription('recall')).toBe('Of the rows of a class, the share predicted as it.');
+    expect(metricDescription('precision')).toBe(
+      'Of the rows predicted as a class, the share that truly are (0 when nothing is predicted as the class).',
+    );
+    for (const name of ['mae', 'mse', 'rmse', 'r2', 'explained_variance', 'max_error', 'median_absolute_error', 'mape']) {
+      expect(metricDescription(name).length).toBeGreaterThan(10);
+    }
+    expect(metricLabel('brier')).toBe('brier');
+    expect(metricDescription('brier')).toBe('');
+  });
+
+  it('labels headline names with their qualifier', () => {
+    expect(headlineLabel('f1 (macro)')).toBe('F1 (macro)');
+    expect(headlineLabel('accuracy')).toBe('Accuracy');
+    expect(headlineDescription('f1 (macro)')).toBe('Harmonic mean of precision and recall.');
+  });
+});
+
+describe('metricTables', () => {
+  it('pivots multiclass rows into averaging columns and per-class columns', () => {
+    const tables = metricTables([
+      m('accuracy', '', 0.9),
+      m('roc_auc', 'ovr_macro', 0.95),
+      m('roc_auc', 'ovo_weighted', 0.94),
+      m('recall', 'macro', 0.8),
+      m('recall', 'per_class', 0.7, 'setosa'),
+      m('recall', 'per_class', 0.9, 'virginica'),
+      m('custom', 'odd', 0.5),
+    ]);
+    expect(tables.columns.map((c) => c.label)).toEqual(['Value', 'Macro', 'OvR macro', 'OvO weighted', 'odd']);
+    expect(tables.rows.map((r) => r.name)).toEqual(['accuracy', 'recall', 'roc_auc', 'custom']);
+    const rocAuc = tables.rows[2]!;
+    expect(rocAuc.cells).toEqual([
+      { present: false, value: null },
+      { present: false, value: null },
+      { present: true, value: 0.95 },
+      { present: true, value: 0.94 },
+      { present: false, value: null },
+    ]);
+    expect(tables.classes).toEqual(['setosa', 'virginica']);
+    expect(tables.perClass).toHaveLength(1);
+    expect(tables.perClass[0]!.cells.map((c) => c.value)).toEqual([0.7, 0.9]);
+  });
+
+  it('has no tables for no metrics', () => {
+    expect(metricTables([])).toEqual({ columns: [], rows: [], classes: [], perClass: [] });
+  });
+});
+
+describe('confusion matrix shading', () => {
+  it('shades by share of the row total', () => {
+    expect(heatClass(0, 10)).toBe('heat-0');
+    expect(heatClass(1, 100)).toBe('heat-1');
+    expect(heatClass(20, 100)).toBe('heat-1');
+    expect(heatClass(21, 100)).toBe('heat-2');
+    expect(heatClass(60, 100)).toBe('heat-3');
+    expect(heatClass(100, 100)).toBe('heat-5');
+    expect(heatClass(0, 0)).toBe('heat-0');
+  });
+
+  it('shades every row on its own', () => {
+    const rows = heatRows({ labels: ['a', 'b'], matrix: [[5, 5], [0, 0]] });
+    expect(rows[0]!.map((c) => c.className)).toEqual(['heat-3', 'heat-3']);
+    expect(rows[0]![0]!.share).toBe('50.0% of the row');
+    expect(rows[1]!.map((c) => c.className)).toEqual(['heat-0', 'heat-0']);
+    expect(rows[1]![0]!.share).toBe('empty row');
+  });
+});
+
+describe('largestGap', () => {
+  const gap: FairnessGap = {
+    sensitive: 'sex',
+    groups: [],
+    demographicParityDifference: 0.1,
+    equalizedOddsDifference: null,
+    equalOpportunityDifference: 0.2,
+    smallGroups: [],
+  };
+
+  it('picks the largest defined gap', () => {
+    expect(largestGap(gap)).toBe('equalOpportunityDifference');
+    expect(
+      largestGap({ ...gap, demographicParityDifference: null, equalOpportunityDifference: null }),
+    ).toBeNull();
+  });
+});
+
+describe('parseSettings', () => {
+  it('reads target, positive label and sensitive columns (intersections too)', () => {
+    expect(parseSettings('{"target":"y","pos_label":"yes","sensitive":[["sex"],["sex","race"]]}')).toEqual({
+      target: 'y',
+      positiveLabel: 'yes',
+      sensitive: [['sex'], ['sex', 'race']],
+      parsed: true,
+    });
+    expect(parseSettings('{"target_column":"y","positive_label":1,"sensitive_columns":["sex"]}')).toEqual({
+      target: 'y',
+      positiveLabel: '1',
+      sensitive: [['sex']],
+      parsed: true,
+    });
+    expect(parseSettings('{"target":"y","pos_label":null}')).toEqual({
+      target: 'y',
+      positiveLabel: null,
+      sensitive: [],
+      parsed: true,
+    });
+  });
+
+  it('says when the text is not a settings object', () => {
+    expect(parseSettings('not json').parsed).toBe(false);
+    expect(parseSettings('[1,2]').parsed).toBe(false);
+    expect(parseSettings('null').parsed).toBe(false);
+  });
+});
