@@ -265,6 +265,29 @@ pub(crate) struct Resolved {
     pub dilations: Vec<usize>,
 }
 
+impl Resolved {
+    /// Output size of a pooling window over `spatial`: floor (or ceil) of the padded span over
+    /// the stride, plus one; in ceil mode a last window starting in the end padding is dropped.
+    pub(crate) fn pooled_dims(&self, spatial: &[usize], ceil_mode: bool) -> Vec<usize> {
+        (0..spatial.len())
+            .map(|i| {
+                let span = (self.kernel[i] - 1) * self.dilations[i] + 1;
+                let room = (spatial[i] + self.pads[i].0 + self.pads[i].1).saturating_sub(span);
+                let steps = if ceil_mode {
+                    room.div_ceil(self.strides[i])
+                } else {
+                    room / self.strides[i]
+                };
+                let mut n = steps + 1;
+                if ceil_mode && (n - 1) * self.strides[i] >= spatial[i] + self.pads[i].0 {
+                    n -= 1;
+                }
+                n
+            })
+            .collect()
+    }
+}
+
 impl Window {
     /// Settings for the spatial dimensions `input`, ONNX defaults filled in and SAME padding
     /// computed: output = ceil(input / stride), the odd extra pad at the end for SAME_UPPER and

@@ -500,21 +500,7 @@ impl Operator for AveragePool {
         };
         let r = window.resolve(None, &spatial)?;
         let dims = spatial.len();
-        let out: Vec<usize> = (0..dims)
-            .map(|i| {
-                let span = (r.kernel[i] - 1) * r.dilations[i] + 1;
-                let room = (spatial[i] + r.pads[i].0 + r.pads[i].1).saturating_sub(span);
-                let mut n = if self.ceil_mode {
-                    room.div_ceil(r.strides[i])
-                } else {
-                    room / r.strides[i]
-                } + 1;
-                if self.ceil_mode && (n - 1) * r.strides[i] >= spatial[i] + r.pads[i].0 {
-                    n -= 1;
-                }
-                n
-            })
-            .collect();
+        let out = r.pooled_dims(&spatial, self.ceil_mode);
         let out_size: usize = out.iter().product();
         let kernel_size: usize = r.kernel.iter().product();
         let mut result = Vec::with_capacity(planes * out_size);

@@ -48,22 +48,7 @@ impl MaxPool {
         }
         let spatial = &shape[2..];
         let r = self.window.resolve(None, spatial)?;
-        let out: Vec<usize> = (0..spatial.len())
-            .map(|i| {
-                let span = (r.kernel[i] - 1) * r.dilations[i] + 1;
-                let room = (spatial[i] + r.pads[i].0 + r.pads[i].1).saturating_sub(span);
-                let mut n = if self.ceil_mode {
-                    room.div_ceil(r.strides[i])
-                } else {
-                    room / r.strides[i]
-                } + 1;
-                // With ceil mode, a last window that starts in the end padding is dropped.
-                if self.ceil_mode && (n - 1) * r.strides[i] >= spatial[i] + r.pads[i].0 {
-                    n -= 1;
-                }
-                n
-            })
-            .collect();
+        let out = r.pooled_dims(spatial, self.ceil_mode);
         let (batch, channels) = (shape[0], shape[1]);
         let in_size: usize = spatial.iter().product();
         let out_size: usize = out.iter().product();
