@@ -1,11 +1,12 @@
-//! Reads a dataset file into a checked profile: its SHA-256 fingerprint, row count and the kind
-//! and missing count of every column.
+//! Reads a dataset file (CSV or Parquet) into typed columns and a checked profile: its SHA-256
+//! fingerprint, row count, and the kind and missing count of every column.
 //!
 //! Architecture invariant: a value is never dropped, zero-filled or coerced silently. A file that
 //! cannot be read exactly as written (ragged row, invalid UTF-8, missing or duplicate header) is an
 //! error that says where; nothing partial is returned.
 
 mod kind;
+mod parquet_reader;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -36,8 +37,12 @@ pub enum DataError {
     InvalidUtf8 { line: u64, column: usize },
     #[error("line {line}: the CSV cannot be read: {reason}")]
     Malformed { line: u64, reason: String },
-    #[error("`{extension}` files are not supported: use a .csv file")]
+    #[error("`{extension}` files are not supported: use a .csv or .parquet file")]
     UnsupportedFormat { extension: String },
+    #[error("the file is not a readable Parquet file: {0}")]
+    InvalidParquet(String),
+    #[error("column `{column}` cannot be read: {reason}")]
+    UnsupportedColumn { column: String, reason: String },
 }
 
 /// What one column holds, as found by reading every value.
@@ -80,6 +85,7 @@ impl DatasetProfile {
 #[serde(rename_all = "lowercase")]
 pub enum DatasetFormat {
     Csv,
+    Parquet,
 }
 
 impl DatasetFormat {
@@ -90,6 +96,7 @@ impl DatasetFormat {
             .map(|(_, ext)| ext.to_ascii_lowercase());
         match extension.as_deref() {
             Some("csv") => Ok(Self::Csv),
+            Some("parquet" | "pq") => Ok(Self::Parquet),
             other => Err(DataError::UnsupportedFormat {
                 extension: other.map_or_else(|| "(no extension)".to_owned(), |e| format!(".{e}")),
             }),
@@ -99,6 +106,7 @@ impl DatasetFormat {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Csv => "csv",
+            Self::Parquet => "parquet",
         }
     }
 }
@@ -140,6 +148,14 @@ impl Dataset {
 
     pub fn row_count(&self) -> usize {
         usize::try_from(self.profile.row_count).unwrap_or(usize::MAX)
+    }
+}
+
+/// Reads a dataset file's bytes in the given format.
+pub fn read_dataset(bytes: &[u8], format: DatasetFormat) -> Result<Dataset, DataError> {
+    match format {
+        DatasetFormat::Csv => read_csv(bytes),
+        DatasetFormat::Parquet => parquet_reader::read_parquet(bytes),
     }
 }
 

@@ -79,10 +79,12 @@ impl Workspace {
         let format = DatasetFormat::from_file_name(file.source).map_err(dataset_error)?;
         let bytes = file.bytes.to_vec();
         // Profiling reads every value: keep it off the async threads.
-        let profile = tokio::task::spawn_blocking(move || vigil_data::profile_csv(&bytes))
-            .await
-            .map_err(|e| EngineError::TaskFailed(e.to_string()))?
-            .map_err(dataset_error)?;
+        let profile = tokio::task::spawn_blocking(move || {
+            vigil_data::read_dataset(&bytes, format).map(|d| d.profile)
+        })
+        .await
+        .map_err(|e| EngineError::TaskFailed(e.to_string()))?
+        .map_err(dataset_error)?;
         let columns_json =
             serde_json::to_string(&profile.columns).map_err(|e| EngineError::Decode {
                 what: "dataset columns",

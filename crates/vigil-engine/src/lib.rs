@@ -226,8 +226,8 @@ pub fn read_dataset(path: &Path) -> Result<vigil_data::Dataset> {
         name: name.clone(),
         source,
     };
-    vigil_data::DatasetFormat::from_file_name(&name).map_err(dataset_error)?;
-    vigil_data::read_csv(&read_file(path)?).map_err(dataset_error)
+    let format = vigil_data::DatasetFormat::from_file_name(&name).map_err(dataset_error)?;
+    vigil_data::read_dataset(&read_file(path)?, format).map_err(dataset_error)
 }
 
 /// The person acting, for the audit log: the operating-system user running Vigil.

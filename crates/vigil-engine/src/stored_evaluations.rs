@@ -44,15 +44,17 @@ fn elapsed_ms(since: Instant) -> f64 {
 fn compute(
     model_bytes: &[u8],
     dataset_bytes: &[u8],
+    format: vigil_data::DatasetFormat,
     settings: &EvaluationSettings,
 ) -> Result<Computed> {
     let started = Instant::now();
     let model =
         vigil_infer::Model::load(model_bytes).map_err(crate::predict::PredictError::from)?;
-    let dataset = vigil_data::read_csv(dataset_bytes).map_err(|source| EngineError::Dataset {
-        name: "the stored dataset".to_owned(),
-        source,
-    })?;
+    let dataset =
+        vigil_data::read_dataset(dataset_bytes, format).map_err(|source| EngineError::Dataset {
+            name: "the stored dataset".to_owned(),
+            source,
+        })?;
     let load_ms = elapsed_ms(started);
     let started = Instant::now();
     let mut excluded = vec![settings.target.clone()];
@@ -297,8 +299,13 @@ impl Workspace {
         let model_bytes = self.store().blobs().get(&version.sha256).await?;
         let dataset_bytes = self.store().blobs().get(&dataset.sha256).await?;
         let job_settings = settings.clone();
+        let format = if dataset.format == "parquet" {
+            vigil_data::DatasetFormat::Parquet
+        } else {
+            vigil_data::DatasetFormat::Csv
+        };
         let computed = tokio::task::spawn_blocking(move || {
-            compute(&model_bytes, &dataset_bytes, &job_settings)
+            compute(&model_bytes, &dataset_bytes, format, &job_settings)
         })
         .await
         .map_err(|e| EngineError::TaskFailed(e.to_string()))

@@ -88,19 +88,24 @@ fn predict_binds_all_feature_columns_to_a_single_input() {
 
 #[test]
 fn predict_binds_inputs_by_column_name_and_handles_missing_values() {
-    for model in ["models/credit_gbm.onnx", "models/credit_gbm_nozipmap.onnx"] {
+    let models = ["models/credit_gbm.onnx", "models/credit_gbm_nozipmap.onnx"];
+    let data = [
+        "data/credit_current_strong.csv",
+        "data/credit_current_strong.parquet",
+    ];
+    for (model, data) in models.iter().flat_map(|m| data.iter().map(move |d| (m, d))) {
         let (ok, json) = vigil_json(&[
             "predict",
             "--model",
             kit(model).to_str().expect("p"),
             "--data",
-            kit("data/credit_current_strong.csv").to_str().expect("p"),
+            kit(data).to_str().expect("p"),
         ]);
         assert!(ok, "{json}");
         assert_predictions_match(
             &json["predictions"],
             &expected("credit_gbm_strong")["predictions"],
-            model,
+            &format!("{model} on {data}"),
         );
     }
 }
@@ -281,7 +286,15 @@ fn eval_case(case: &str, extra: &[&str]) {
     )
     .expect("JSON");
     let want = expected(case);
-    let data = kit(spec["dataset"].as_str().expect("dataset"));
+    // The CSV and, where the kit has them, the same rows as Parquet.
+    let mut datasets = vec![kit(spec["dataset"].as_str().expect("dataset"))];
+    if let Some(alternatives) = spec["dataset_alternatives"].as_array() {
+        datasets.extend(
+            alternatives
+                .iter()
+                .map(|a| kit(a.as_str().expect("alternative"))),
+        );
+    }
     let target = spec["label_column"].as_str().expect("label column");
     let models: Vec<String> = spec["models"]
         .as_array()
@@ -323,7 +336,11 @@ fn eval_case(case: &str, extra: &[&str]) {
                 .collect()
         })
         .unwrap_or_default();
-    for run in runs {
+    let runs: Vec<(PathBuf, Vec<String>)> = datasets
+        .iter()
+        .flat_map(|d| runs.iter().map(move |r| (d.clone(), r.clone())))
+        .collect();
+    for (data, run) in runs {
         let mut args: Vec<String> = vec![
             "eval".into(),
             "--data".into(),
@@ -338,7 +355,7 @@ fn eval_case(case: &str, extra: &[&str]) {
         args.extend(extra.iter().map(|s| (*s).to_owned()));
         let refs: Vec<&str> = args.iter().map(String::as_str).collect();
         let (ok, json) = vigil_json(&refs);
-        assert!(ok, "{case}: {json}");
+        assert!(ok, "{case} on {}: {json}", data.display());
         if want.get("metrics").is_some_and(|m| !m.is_null()) {
             assert_json_close(
                 &json["metrics"],

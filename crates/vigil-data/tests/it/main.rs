@@ -119,3 +119,62 @@ fn error_messages_are_sentences_with_the_place() {
         "line 3 has 2 fields where the header has 3"
     );
 }
+
+fn kit(path: &str) -> Vec<u8> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/kit");
+    std::fs::read(root.join(path)).expect("fixture")
+}
+
+#[test]
+fn parquet_reads_the_same_table_as_csv() {
+    let csv = vigil_data::read_dataset(
+        &kit("data/credit_current_strong.csv"),
+        vigil_data::DatasetFormat::Csv,
+    )
+    .expect("csv");
+    let parquet = vigil_data::read_dataset(
+        &kit("data/credit_current_strong.parquet"),
+        vigil_data::DatasetFormat::Parquet,
+    )
+    .expect("parquet");
+    assert_eq!(parquet.profile.row_count, csv.profile.row_count);
+    assert_eq!(parquet.profile.format, vigil_data::DatasetFormat::Parquet);
+    let names =
+        |d: &vigil_data::Dataset| d.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&parquet), names(&csv));
+    for (p, c) in parquet.profile.columns.iter().zip(&csv.profile.columns) {
+        assert_eq!(
+            (p.kind, p.missing),
+            (c.kind, c.missing),
+            "column {}",
+            p.name
+        );
+    }
+    // Same values, including missing ones and the timestamps' text.
+    for (p, c) in parquet.columns.iter().zip(&csv.columns) {
+        match (&p.values, &c.values) {
+            (vigil_data::ColumnValues::Number(a), vigil_data::ColumnValues::Number(b)) => {
+                assert!(
+                    a.iter()
+                        .zip(b)
+                        .all(|(x, y)| x == y || (x.is_nan() && y.is_nan())),
+                    "column {}",
+                    p.name
+                );
+            }
+            (a, b) => assert_eq!(a, b, "column {}", p.name),
+        }
+    }
+    assert_eq!(parquet.profile.timestamp_column(), Some("timestamp"));
+}
+
+#[test]
+fn a_file_that_is_not_parquet_is_refused() {
+    let error = vigil_data::read_dataset(b"a,b\n1,2\n", vigil_data::DatasetFormat::Parquet)
+        .expect_err("not parquet");
+    assert!(matches!(error, DataError::InvalidParquet(_)), "{error:?}");
+    assert_eq!(
+        vigil_data::read_dataset(b"", vigil_data::DatasetFormat::Parquet).expect_err("empty"),
+        DataError::Empty
+    );
+}
