@@ -193,9 +193,12 @@ pub fn score(
             });
         }
         let predicted: Vec<f64> = values.iter().map(|&v| f64::from(v)).collect();
-        return Ok(regression_json(&vigil_stats::regression_metrics(
-            &truth, &predicted,
-        )?));
+        let mut out = regression_json(&vigil_stats::regression_metrics(&truth, &predicted)?);
+        let bootstrap = vigil_stats::Bootstrap::default();
+        let ci = vigil_stats::regression_intervals(&truth, &predicted, &bootstrap);
+        out["confidence_intervals"] = json!({ "mae": ci.mae, "rmse": ci.rmse, "r2": ci.r2 });
+        out["bootstrap"] = json!(bootstrap);
+        return Ok(out);
     }
     let (Some(classes), Some(labels)) = (&predictions.classes, &predictions.label) else {
         return Err(EvaluateError::Classes(
@@ -249,7 +252,26 @@ pub fn score(
         class_text.len(),
         positive,
     )?;
-    Ok(classification_json(&metrics, &class_text, &classes[0]))
+    let mut out = classification_json(&metrics, &class_text, &classes[0]);
+    // Bootstrap intervals (seeded, recorded with the result) for the headline metrics.
+    let bootstrap = vigil_stats::Bootstrap::default();
+    let ci = vigil_stats::classification_intervals(
+        &y_true,
+        &y_pred,
+        probabilities.as_deref(),
+        class_text.len(),
+        positive,
+        &bootstrap,
+    );
+    out["confidence_intervals"] = json!({
+        "accuracy": ci.accuracy,
+        "balanced_accuracy": ci.balanced_accuracy,
+        "f1_macro": ci.f1_macro,
+        "roc_auc": ci.roc_auc,
+        "log_loss": ci.log_loss,
+    });
+    out["bootstrap"] = json!(bootstrap);
+    Ok(out)
 }
 
 /// Probabilities read from a file at full precision, `[rows][classes]`.

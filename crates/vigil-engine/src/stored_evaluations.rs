@@ -119,38 +119,53 @@ fn metric_rows(metrics: &Json) -> Vec<MetricValueRow> {
     let Some(object) = metrics.as_object() else {
         return rows;
     };
+    let row = |name: &str, averaging: &str, class_label: &str, value: Option<f64>| MetricValueRow {
+        name: name.to_owned(),
+        averaging: averaging.to_owned(),
+        class_label: class_label.to_owned(),
+        value,
+        ci_low: None,
+        ci_high: None,
+    };
     for (name, value) in object {
         match value {
-            Json::Number(n) => rows.push(MetricValueRow {
-                name: name.clone(),
-                averaging: String::new(),
-                class_label: String::new(),
-                value: n.as_f64(),
-            }),
-            Json::Object(parts) if name != "confusion_matrix" => {
+            Json::Number(n) => rows.push(row(name, "", "", n.as_f64())),
+            Json::Object(parts)
+                if !["confusion_matrix", "confidence_intervals", "bootstrap"]
+                    .contains(&name.as_str()) =>
+            {
                 for (averaging, v) in parts {
                     match v {
                         Json::Object(per_class) => {
                             for (class, v) in per_class {
-                                rows.push(MetricValueRow {
-                                    name: name.clone(),
-                                    averaging: averaging.clone(),
-                                    class_label: class.clone(),
-                                    value: v.as_f64(),
-                                });
+                                rows.push(row(name, averaging, class, v.as_f64()));
                             }
                         }
-                        Json::Number(_) | Json::Null => rows.push(MetricValueRow {
-                            name: name.clone(),
-                            averaging: averaging.clone(),
-                            class_label: String::new(),
-                            value: v.as_f64(),
-                        }),
+                        Json::Number(_) | Json::Null => {
+                            rows.push(row(name, averaging, "", v.as_f64()));
+                        }
                         _ => {}
                     }
                 }
             }
             _ => {}
+        }
+    }
+    // Attach each bootstrap interval to the metric row it belongs to.
+    if let Some(intervals) = metrics["confidence_intervals"].as_object() {
+        for (key, interval) in intervals {
+            let (name, averaging) = match key.as_str() {
+                "f1_macro" => ("f1", "macro"),
+                "roc_auc" => ("roc_auc", "binary"),
+                other => (other, ""),
+            };
+            if let Some(target) = rows
+                .iter_mut()
+                .find(|r| r.name == name && r.averaging == averaging && r.class_label.is_empty())
+            {
+                target.ci_low = interval["low"].as_f64();
+                target.ci_high = interval["high"].as_f64();
+            }
         }
     }
     rows
@@ -434,6 +449,8 @@ impl Workspace {
                     averaging: m.averaging,
                     class_label: m.class_label,
                     value: m.value,
+                    ci_low: m.ci_low,
+                    ci_high: m.ci_high,
                 })
                 .collect(),
             confusion_matrix,

@@ -221,6 +221,9 @@ pub struct MetricValue {
     pub averaging: String,
     pub class_label: String,
     pub value: Option<f64>,
+    /// The bootstrap 95 % interval, for the metrics that have one.
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

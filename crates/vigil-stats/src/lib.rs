@@ -3,14 +3,19 @@
 //! machine epsilon, ROC AUC by the trapezoidal rule), and fairness across groups with
 //! Fairlearn 0.15's.
 //!
-//! Architecture invariant: no I/O, no clock, no randomness except what a caller passes in.
+//! Architecture invariant: no I/O, no clock; randomness only from a seed the caller passes in.
 //! Inputs are class indices and f64 probabilities; the caller maps labels to indices.
 
+mod bootstrap;
 mod classification;
 mod fairness;
 mod regression;
 mod roc;
 
+pub use bootstrap::{
+    Bootstrap, ClassificationIntervals, Interval, RegressionIntervals, classification_intervals,
+    interval, regression_intervals,
+};
 pub use classification::{Averages, ClassificationMetrics, classification_metrics};
 pub use fairness::{Disparity, Fairness, GroupRates, RATES, fairness, group_rates};
 pub use regression::{RegressionMetrics, regression_metrics};

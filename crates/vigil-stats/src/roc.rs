@@ -33,6 +33,38 @@ pub fn roc_auc_binary(positive: &[bool], scores: &[f64]) -> Option<f64> {
     Some((rank_sum - p * (p + 1.0) / 2.0) / (p * n))
 }
 
+/// Binary ROC AUC with per-row weights, given the rows in ascending score order: the weighted
+/// share of (positive, negative) pairs ranked correctly, ties counting one half.
+pub(crate) fn roc_auc_weighted_sorted(
+    order: &[usize],
+    positive: &[bool],
+    scores: &[f64],
+    weights: &[f64],
+) -> Option<f64> {
+    let (mut negatives_below, mut area) = (0.0_f64, 0.0_f64);
+    let (mut total_pos, mut total_neg) = (0.0_f64, 0.0_f64);
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i;
+        let (mut pos, mut neg) = (0.0, 0.0);
+        while j < order.len() && scores[order[j]] == scores[order[i]] {
+            let row = order[j];
+            if positive[row] {
+                pos += weights[row];
+            } else {
+                neg += weights[row];
+            }
+            j += 1;
+        }
+        area += pos * (negatives_below + neg / 2.0);
+        negatives_below += neg;
+        total_pos += pos;
+        total_neg += neg;
+        i = j;
+    }
+    (total_pos > 0.0 && total_neg > 0.0).then(|| area / (total_pos * total_neg))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -75,3 +75,26 @@ fn empty_and_mismatched_inputs_are_errors() {
     assert!(classification_metrics(&[0, 5], &[0, 1], None, 2, None).is_err());
     assert!(regression_metrics(&[1.0, f64::NAN], &[1.0, 2.0]).is_err());
 }
+
+#[test]
+fn weighted_auc_with_unit_weights_equals_the_plain_auc() {
+    // Bootstrap resamples score AUC from weights; with every weight 1 it must be the plain AUC.
+    let truth = [true, false, true, false, true, true, false];
+    let scores = [0.9, 0.1, 0.35, 0.35, 0.8, 0.2, 0.6];
+    let plain = vigil_stats::roc_auc_binary(&truth, &scores).expect("auc");
+    let y: Vec<usize> = truth.iter().map(|&t| usize::from(t)).collect();
+    let p: Vec<Vec<f64>> = scores.iter().map(|&s| vec![1.0 - s, s]).collect();
+    let ci = vigil_stats::classification_intervals(
+        &y,
+        &y,
+        Some(&p),
+        2,
+        Some(1),
+        &vigil_stats::Bootstrap {
+            resamples: 200,
+            ..Default::default()
+        },
+    );
+    let auc = ci.roc_auc.expect("interval");
+    assert!(auc.low <= plain && plain <= auc.high, "{auc:?} vs {plain}");
+}

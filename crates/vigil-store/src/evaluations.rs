@@ -36,6 +36,8 @@ pub struct MetricValueRow {
     pub averaging: String,
     pub class_label: String,
     pub value: Option<f64>,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -115,13 +117,16 @@ impl Store {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         for m in &outcome.metrics {
             sqlx::query(
-                "INSERT INTO metric_values (evaluation_id, name, averaging, class_label, value) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO metric_values (evaluation_id, name, averaging, class_label, value, ci_low, ci_high)
+                 VALUES (?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(id)
             .bind(&m.name)
             .bind(&m.averaging)
             .bind(&m.class_label)
             .bind(m.value)
+            .bind(m.ci_low)
+            .bind(m.ci_high)
             .execute(&mut *tx)
             .await?;
         }
@@ -229,20 +234,33 @@ impl Store {
     }
 
     pub async fn evaluation_metrics(&self, id: i64) -> Result<Vec<MetricValueRow>> {
-        let rows: Vec<(String, String, String, Option<f64>)> = sqlx::query_as(
-            "SELECT name, averaging, class_label, value FROM metric_values WHERE evaluation_id = ? ORDER BY id",
+        type Row = (
+            String,
+            String,
+            String,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+        );
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT name, averaging, class_label, value, ci_low, ci_high FROM metric_values
+             WHERE evaluation_id = ? ORDER BY id",
         )
         .bind(id)
         .fetch_all(self.pool())
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(name, averaging, class_label, value)| MetricValueRow {
-                name,
-                averaging,
-                class_label,
-                value,
-            })
+            .map(
+                |(name, averaging, class_label, value, ci_low, ci_high)| MetricValueRow {
+                    name,
+                    averaging,
+                    class_label,
+                    value,
+                    ci_low,
+                    ci_high,
+                },
+            )
             .collect())
     }
 

@@ -52,7 +52,11 @@ export type HeadlineMetric = { name: string, value: number | null, };
 
 export type IpcError = { code: ErrorCode, message: string, };
 
-export type MetricValue = { name: string, averaging: string, classLabel: string, value: number | null, };
+export type MetricValue = { name: string, averaging: string, classLabel: string, value: number | null, 
+/**
+ * The bootstrap 95 % interval, for the metrics that have one.
+ */
+ciLow: number | null, ciHigh: number | null, };
 
 export type ModelSummary = { id: number, name: string, description: string, createdAt: string, 
 /**

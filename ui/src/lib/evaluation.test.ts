@@ -13,7 +13,7 @@ import {
 import type { FairnessGap, MetricValue } from './bindings';
 
 function m(name: string, averaging: string, value: number | null, classLabel = ''): MetricValue {
-  return { name, averaging, classLabel, value };
+  return { name, averaging, classLabel, value, ciLow: null, ciHigh: null };
 }
 
 describe('metric names', () => {

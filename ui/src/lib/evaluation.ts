@@ -148,12 +148,19 @@ export interface TableColumn {
   label: string;
 }
 
+/** One value of the metric table; `ci` is its bootstrap 95 % interval when it has one. */
+export interface MetricCell {
+  present: boolean;
+  value: number | null;
+  ci?: { low: number; high: number };
+}
+
 export interface TableRow {
   name: string;
   label: string;
   description: string;
   /** One entry per column; `present` is false when the metric has no such value. */
-  cells: Array<{ present: boolean; value: number | null }>;
+  cells: Array<MetricCell>;
 }
 
 export interface MetricTables {
@@ -197,11 +204,11 @@ export function metricTables(metrics: MetricValue[]): MetricTables {
     ...extra.map((key) => ({ key, label: key })),
   ];
 
-  const values = new Map<string, Map<string, number | null>>();
+  const values = new Map<string, Map<string, MetricValue>>();
   for (const m of overall) {
     let row = values.get(m.name);
     if (!row) values.set(m.name, (row = new Map()));
-    row.set(columnKey(m.averaging), m.value);
+    row.set(columnKey(m.averaging), m);
   }
   const rows = byShownOrder([...values.keys()]).map((name) => {
     const row = values.get(name)!;
@@ -209,7 +216,12 @@ export function metricTables(metrics: MetricValue[]): MetricTables {
       name,
       label: metricLabel(name),
       description: metricDescription(name),
-      cells: columns.map(({ key }) => ({ present: row.has(key), value: row.get(key) ?? null })),
+      cells: columns.map(({ key }): MetricCell => {
+        const m = row.get(key);
+        const cell: MetricCell = { present: m !== undefined, value: m?.value ?? null };
+        if (m && m.ciLow !== null && m.ciHigh !== null) cell.ci = { low: m.ciLow, high: m.ciHigh };
+        return cell;
+      }),
     };
   });
 

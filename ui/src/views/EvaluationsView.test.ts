@@ -122,7 +122,9 @@ describe('EvaluationsView', () => {
       'Log loss',
       'Rows',
     ]);
-    expect(cellTexts(metricRows[0]!)).toEqual(['Accuracy', '0.9175', '', '', '']);
+    // The value carries its bootstrap interval beside it.
+    expect(cellTexts(metricRows[0]!)).toEqual(['Accuracy', '0.9175[0.9012, 0.9321]', '', '', '']);
+    expect(within(metricRows[0]!).getByTestId('ci').textContent).toBe('[0.9012, 0.9321]');
     expect(cellTexts(metricRows[2]!)).toEqual(['Precision', '0.8838', '0.9175', '0.9069', '0.9163']);
     expect(cellTexts(metricRows[4]!)).toEqual(['F1', '0.8381', '0.9175', '0.8765', '0.9158']);
     expect(cellTexts(metricRows[5]!)).toEqual(['ROC AUC', '—', '', '', '']);
@@ -195,9 +197,9 @@ describe('EvaluationsView', () => {
     const regression: EvaluationDetail = {
       summary: EVALUATIONS[2]!,
       metrics: [
-        { name: 'mae', averaging: '', classLabel: '', value: 9.87 },
-        { name: 'r2', averaging: '', classLabel: '', value: 0.81234 },
-        { name: 'rmse', averaging: '', classLabel: '', value: 12.3456789 },
+        { name: 'mae', averaging: '', classLabel: '', value: 9.87, ciLow: null, ciHigh: null },
+        { name: 'r2', averaging: '', classLabel: '', value: 0.81234, ciLow: null, ciHigh: null },
+        { name: 'rmse', averaging: '', classLabel: '', value: 12.3456789, ciLow: null, ciHigh: null },
       ],
       confusionMatrix: null,
       fairnessGaps: [],

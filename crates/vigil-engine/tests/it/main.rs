@@ -166,7 +166,7 @@ async fn unsupported_and_empty_files_are_refused() {
     .message;
     assert_eq!(
         message,
-        "The dataset `loans.xlsx` cannot be read: `.xlsx` files are not supported: use a .csv file"
+        "The dataset `loans.xlsx` cannot be read: `.xlsx` files are not supported: use a .csv or .parquet file"
     );
     let empty = ModelFile {
         model_name: "m",
@@ -305,6 +305,23 @@ mod stored_evaluations {
                     .iter()
                     .any(|m| m.name == "roc_auc" && m.averaging == "binary" && m.value.is_some())
             );
+            // Headline metrics carry a seeded bootstrap interval around the point estimate.
+            for name in ["accuracy", "roc_auc", "log_loss"] {
+                let m = detail
+                    .metrics
+                    .iter()
+                    .find(|m| m.name == name && m.class_label.is_empty() && m.ci_low.is_some())
+                    .expect(name);
+                let (low, value, high) = (
+                    m.ci_low.expect("low"),
+                    m.value.expect("value"),
+                    m.ci_high.expect("high"),
+                );
+                assert!(
+                    low <= value && value <= high && high - low < 0.1,
+                    "{name}: {low} {value} {high}"
+                );
+            }
         }
     }
 
