@@ -8,6 +8,7 @@ fn main() {
         "workspace_info",
         "list_evaluations",
         "get_evaluation",
+        "get_evaluation_charts",
     ]);
     let attributes = tauri_build::Attributes::new()
         .config_path("../tauri.conf.json")

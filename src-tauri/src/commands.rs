@@ -3,7 +3,8 @@
 use tauri::ipc::Invoke;
 use tauri::{Runtime, State};
 use vigil_engine::views::{
-    AuditEvent, DatasetSummary, EvaluationDetail, EvaluationSummary, ModelSummary, WorkspaceInfo,
+    AuditEvent, ChartView, DatasetSummary, EvaluationDetail, EvaluationSummary, ModelSummary,
+    WorkspaceInfo,
 };
 use vigil_engine::{IpcError, Workspace};
 
@@ -15,7 +16,8 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         list_audit_events,
         workspace_info,
         list_evaluations,
-        get_evaluation
+        get_evaluation,
+        get_evaluation_charts
     ]
 }
 
@@ -53,6 +55,17 @@ async fn get_evaluation(
 ) -> Result<EvaluationDetail, IpcError> {
     workspace
         .evaluation_detail(id)
+        .await
+        .map_err(IpcError::from)
+}
+
+#[tauri::command]
+async fn get_evaluation_charts(
+    workspace: State<'_, Workspace>,
+    id: i64,
+) -> Result<Vec<ChartView>, IpcError> {
+    workspace
+        .evaluation_charts(id)
         .await
         .map_err(IpcError::from)
 }

@@ -117,10 +117,19 @@ describe("the desktop app on a fresh data dir", () => {
     await session.waitFor("return !!document.querySelector('[data-testid=evaluation-detail] [data-testid=metric-table]')", "the metric table");
     await session.waitFor("return !!document.querySelector('[data-testid=confusion-matrix]')", "the confusion matrix");
     await session.waitFor("return !!document.querySelector('[data-testid=fairness]')", "the fairness report");
+    // ROC, precision–recall and calibration charts, drawn by the backend as SVG.
+    await session.waitFor("return document.querySelectorAll('[data-testid=chart]').length === 3", "three charts");
+    const loaded = await session.waitFor(
+      "return [...document.querySelectorAll('[data-testid=chart]')].every(i => i.complete && i.naturalWidth > 0)",
+      "the charts to render",
+    );
+    assert.ok(loaded);
     const detail = await session.text("[data-testid=evaluation-detail]");
     assert.match(detail, /accuracy/i);
     assert.match(detail, /sex/);
     writeFileSync(join(screenshots, "evaluation-detail.png"), await session.screenshot());
+    await session.execute("document.querySelector('[data-testid=charts]').scrollIntoView()");
+    writeFileSync(join(screenshots, "evaluation-charts.png"), await session.screenshot());
   });
 
   test("the Audit view lists the imports that seeded the demo", async () => {

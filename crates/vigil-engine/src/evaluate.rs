@@ -271,6 +271,17 @@ pub fn score(
         "log_loss": ci.log_loss,
     });
     out["bootstrap"] = json!(bootstrap);
+    // Curves for charts: binary classifiers with scores.
+    if let (Some(p), Some(pos), 2) = (probabilities.as_ref(), positive, class_text.len()) {
+        let truth: Vec<bool> = y_true.iter().map(|&t| t == pos).collect();
+        let scores: Vec<f64> = p.iter().map(|row| row[pos]).collect();
+        out["curves"] = json!({
+            "positive_class": class_text[pos],
+            "roc": vigil_stats::roc_curve(&truth, &scores),
+            "precision_recall": vigil_stats::precision_recall_curve(&truth, &scores),
+            "calibration": vigil_stats::calibration_curve(&truth, &scores, 10),
+        });
+    }
     Ok(out)
 }
 

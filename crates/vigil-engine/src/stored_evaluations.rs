@@ -11,7 +11,7 @@ use vigil_store::{EvaluationOutcome, EvaluationRow, FairnessRow, MetricValueRow,
 use crate::evaluate::{label_text, score_all};
 use crate::predict::{Predictions, bind_inputs, predict};
 use crate::views::{
-    ConfusionMatrix, EvaluationDetail, EvaluationSummary, FairnessGap, FairnessGroupRow,
+    ChartView, ConfusionMatrix, EvaluationDetail, EvaluationSummary, FairnessGap, FairnessGroupRow,
     HeadlineMetric, MetricValue,
 };
 use crate::{EngineError, Result, Workspace};
@@ -131,8 +131,13 @@ fn metric_rows(metrics: &Json) -> Vec<MetricValueRow> {
         match value {
             Json::Number(n) => rows.push(row(name, "", "", n.as_f64())),
             Json::Object(parts)
-                if !["confusion_matrix", "confidence_intervals", "bootstrap"]
-                    .contains(&name.as_str()) =>
+                if ![
+                    "confusion_matrix",
+                    "confidence_intervals",
+                    "bootstrap",
+                    "curves",
+                ]
+                .contains(&name.as_str()) =>
             {
                 for (averaging, v) in parts {
                     match v {
@@ -458,5 +463,89 @@ impl Workspace {
             fairness_groups,
             settings: row.settings_json,
         })
+    }
+}
+
+impl Workspace {
+    /// The charts of an evaluation, as SVG documents: ROC, precision–recall and calibration for a
+    /// binary classifier; none for other tasks.
+    pub async fn evaluation_charts(&self, id: i64) -> Result<Vec<ChartView>> {
+        let row = self.store().evaluation(id).await?;
+        let result: Json = row.result_json.as_deref().map_or(Json::Null, |t| {
+            serde_json::from_str(t).unwrap_or(Json::Null)
+        });
+        let curves = &result["metrics"]["curves"];
+        let points = |curve: &Json, x: &str, y: &str| -> Vec<(f64, f64)> {
+            let xs = curve[x].as_array().cloned().unwrap_or_default();
+            let ys = curve[y].as_array().cloned().unwrap_or_default();
+            xs.iter()
+                .zip(&ys)
+                .filter_map(|(a, b)| Some((a.as_f64()?, b.as_f64()?)))
+                .collect()
+        };
+        let specs: [(&str, &str, &str, &str, &str, &str, bool); 3] = [
+            (
+                "roc",
+                "ROC curve",
+                "false-positive rate",
+                "true-positive rate",
+                "x",
+                "y",
+                true,
+            ),
+            (
+                "precision_recall",
+                "Precision–recall curve",
+                "recall",
+                "precision",
+                "x",
+                "y",
+                false,
+            ),
+            (
+                "calibration",
+                "Calibration (10 bins)",
+                "mean predicted probability",
+                "observed share of positives",
+                "mean_predicted",
+                "fraction_positive",
+                true,
+            ),
+        ];
+        let mut charts = Vec::new();
+        for (key, title, x_label, y_label, x, y, diagonal) in specs {
+            if !curves[key].is_object() {
+                continue;
+            }
+            let name = match key {
+                "roc" => result["metrics"]["roc_auc"]["binary"]
+                    .as_f64()
+                    .map_or_else(|| "ROC".to_owned(), |auc| format!("AUC {auc:.4}")),
+                "calibration" => "bins".to_owned(),
+                _ => "precision".to_owned(),
+            };
+            let chart = vigil_charts::UnitChart {
+                title: title.to_owned(),
+                x_label: x_label.to_owned(),
+                y_label: y_label.to_owned(),
+                series: vec![vigil_charts::Series {
+                    name,
+                    points: points(&curves[key], x, y),
+                    markers: key == "calibration",
+                }],
+                diagonal,
+            };
+            let svg = vigil_charts::unit_chart_svg(&chart, 440, 340).map_err(|e| {
+                EngineError::Decode {
+                    what: "chart",
+                    reason: e.to_string(),
+                }
+            })?;
+            charts.push(ChartView {
+                title: title.to_owned(),
+                svg,
+            });
+        }
+        Ok(charts)
     }
 }

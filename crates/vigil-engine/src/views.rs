@@ -164,6 +164,7 @@ pub fn typescript_bindings() -> String {
         ModelSummary::decl(),
         ModelVersionSummary::decl(),
         WorkspaceInfo::decl(),
+        ChartView::decl(),
         ConfusionMatrix::decl(),
         EvaluationDetail::decl(),
         EvaluationSummary::decl(),
@@ -270,4 +271,12 @@ pub struct EvaluationDetail {
     pub fairness_groups: Vec<FairnessGroupRow>,
     /// The settings as stored (JSON): target, positive label, sensitive columns.
     pub settings: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ChartView {
+    pub title: String,
+    /// A complete SVG document.
+    pub svg: String,
 }

@@ -8,6 +8,7 @@
 
 mod bootstrap;
 mod classification;
+mod curves;
 mod fairness;
 mod regression;
 mod roc;
@@ -17,6 +18,7 @@ pub use bootstrap::{
     interval, regression_intervals,
 };
 pub use classification::{Averages, ClassificationMetrics, classification_metrics};
+pub use curves::{Calibration, Curve, calibration_curve, precision_recall_curve, roc_curve};
 pub use fairness::{Disparity, Fairness, GroupRates, RATES, fairness, group_rates};
 pub use regression::{RegressionMetrics, regression_metrics};
 pub use roc::roc_auc_binary;

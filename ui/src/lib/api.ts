@@ -8,6 +8,7 @@
 
 import { invoke } from '@tauri-apps/api/core';
 import type {
+  ChartView,
   AuditEvent,
   DatasetSummary,
   ErrorCode,
@@ -84,6 +85,11 @@ export function listEvaluations(): Promise<EvaluationSummary[]> {
 /** One evaluation with its metrics, confusion matrix, fairness results and settings. */
 export function getEvaluation(id: number): Promise<EvaluationDetail> {
   return call<EvaluationDetail>('get_evaluation', { id });
+}
+
+/** The evaluation's charts (ROC, precision–recall, calibration) as SVG documents. */
+export function getEvaluationCharts(id: number): Promise<ChartView[]> {
+  return call<ChartView[]>('get_evaluation_charts', { id });
 }
 
 /** Where this workspace lives and which versions it runs. */

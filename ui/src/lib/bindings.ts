@@ -6,6 +6,12 @@ export type AuditEvent = { seq: number, at: string, actor: string, action: strin
  */
 payload: string, hash: string, };
 
+export type ChartView = { title: string, 
+/**
+ * A complete SVG document.
+ */
+svg: string, };
+
 export type ColumnKind = "integer" | "number" | "boolean" | "timestamp" | "text";
 
 export type ColumnSummary = { name: string, kind: ColumnKind, 

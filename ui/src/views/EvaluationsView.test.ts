@@ -94,6 +94,7 @@ describe('EvaluationsView', () => {
         ids.push(args.id);
         return EVALUATION_DETAIL;
       },
+      get_evaluation_charts: [{ title: 'ROC curve', svg: '<svg xmlns="http://www.w3.org/2000/svg"><text>ROC</text></svg>' }],
     });
     render(EvaluationsView);
 
@@ -102,7 +103,11 @@ describe('EvaluationsView', () => {
     await fireEvent.click(rows[0]!);
 
     const detail = await screen.findByTestId('evaluation-detail');
-    expect(calls).toEqual(['list_evaluations', 'get_evaluation']);
+    expect(calls).toEqual(['list_evaluations', 'get_evaluation', 'get_evaluation_charts']);
+    // The backend's SVG is shown as an image (its own document, outside the page's styles).
+    const chart = await within(detail).findByTestId('chart');
+    expect(chart.getAttribute('alt')).toBe('ROC curve');
+    expect(chart.getAttribute('src')).toMatch(/^data:image\/svg\+xml;charset=utf-8,%3Csvg/);
     expect(ids).toEqual([3]);
     expect(rows[0]!.getAttribute('aria-pressed')).toBe('true');
     expect(within(detail).getByRole('heading', { level: 3 }).textContent).toContain('credit-risk v2');

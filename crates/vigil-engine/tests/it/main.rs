@@ -305,6 +305,24 @@ mod stored_evaluations {
                     .iter()
                     .any(|m| m.name == "roc_auc" && m.averaging == "binary" && m.value.is_some())
             );
+            let charts = workspace
+                .evaluation_charts(summary.id)
+                .await
+                .expect("charts");
+            let titles: Vec<&str> = charts.iter().map(|c| c.title.as_str()).collect();
+            assert_eq!(
+                titles,
+                [
+                    "ROC curve",
+                    "Precision–recall curve",
+                    "Calibration (10 bins)"
+                ]
+            );
+            assert!(
+                charts
+                    .iter()
+                    .all(|c| c.svg.starts_with("<svg") && c.svg.contains("<polyline"))
+            );
             // Headline metrics carry a seeded bootstrap interval around the point estimate.
             for name in ["accuracy", "roc_auc", "log_loss"] {
                 let m = detail
