@@ -15,6 +15,10 @@ use vigil_engine::{DeviceChoice, EngineError};
 #[derive(Debug, Parser)]
 #[command(name = "vigil", version, about = "Vigil: local-first model operations")]
 struct Cli {
+    /// The workspace folder for commands that store results (default: $VIGIL_DATA_DIR, else the
+    /// platform's app-data folder).
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -87,6 +91,10 @@ struct EvalArgs {
     /// Write `{"predictions": …, "metrics": …}` as JSON to FILE (`-` for standard output).
     #[arg(long, value_name = "FILE")]
     json: Option<String>,
+    /// Also store the model as a version of NAME, the dataset, and this evaluation in the
+    /// workspace (see --data-dir); the JSON then says which version and evaluation.
+    #[arg(long, value_name = "NAME", requires = "model")]
+    register: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -212,7 +220,7 @@ fn print_predictions(out: &mut impl Write, predictions: &Predictions) -> std::io
 }
 
 /// Runs one command; `Ok(false)` when its output could not be written.
-fn run(command: Command) -> Result<bool, (EngineError, Option<String>)> {
+fn run(command: Command, data_dir: Option<PathBuf>) -> Result<bool, (EngineError, Option<String>)> {
     match command {
         Command::Inspect { model, json } => {
             let inspection =
@@ -267,13 +275,54 @@ fn run(command: Command) -> Result<bool, (EngineError, Option<String>)> {
                     DeviceArg::Gpu => DeviceChoice::Gpu,
                 },
             };
-            let result =
+            let mut result =
                 vigil_engine::evaluate_files(&request).map_err(|e| (e, args.json.clone()))?;
+            if let (Some(name), Some(model)) = (&args.register, &args.model) {
+                let settings = vigil_engine::EvaluationSettings {
+                    target: args.target.clone(),
+                    pos_label: args.pos_label.clone(),
+                    sensitive: sensitive.clone(),
+                };
+                let registered = register(data_dir, model, &args.data, name, &settings)
+                    .map_err(|e| (e, args.json.clone()))?;
+                result["registered"] = registered;
+            }
             Ok(emit(args.json.as_deref(), &result, |out| {
                 print_metrics(out, &result)
             }))
         }
     }
+}
+
+/// Stores the model version, the dataset and the evaluation in the workspace.
+fn register(
+    data_dir: Option<PathBuf>,
+    model: &Path,
+    data: &Path,
+    name: &str,
+    settings: &vigil_engine::EvaluationSettings,
+) -> Result<serde_json::Value, EngineError> {
+    let dir = vigil_engine::resolve_data_dir(data_dir)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| EngineError::TaskFailed(e.to_string()))?;
+    runtime.block_on(async {
+        let workspace =
+            vigil_engine::Workspace::open(&dir, vigil_engine::DemoSeeding::Never).await?;
+        let (version, evaluation) = workspace
+            .register_and_evaluate(model, data, name, settings, &vigil_engine::current_actor())
+            .await?;
+        workspace.close().await;
+        Ok(json!({
+            "model": name,
+            "version": version.version,
+            "sha256": version.sha256,
+            "evaluation": evaluation.id,
+            "cached": evaluation.cached,
+            "data_dir": dir.display().to_string(),
+        }))
+    })
 }
 
 /// Prints the text form, and the JSON form where asked; false when writing failed.
@@ -299,7 +348,7 @@ fn emit(
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli.command) {
+    match run(cli.command, cli.data_dir) {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         Err((error, json)) => {

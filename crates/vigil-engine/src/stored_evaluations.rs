@@ -549,3 +549,65 @@ impl Workspace {
         Ok(charts)
     }
 }
+
+impl Workspace {
+    /// Registers a model file as a version of `model_name` and a dataset file (both content
+    /// addressed: the same bytes are the same version or dataset), then evaluates the version on
+    /// the dataset and stores the result (`vigil eval --register`).
+    pub async fn register_and_evaluate(
+        &self,
+        model_path: &std::path::Path,
+        data_path: &std::path::Path,
+        model_name: &str,
+        settings: &EvaluationSettings,
+        actor: &str,
+    ) -> Result<(crate::views::ModelVersionSummary, EvaluationSummary)> {
+        let read = |path: &std::path::Path| {
+            std::fs::read(path).map_err(|source| EngineError::ReadFile {
+                path: path.display().to_string(),
+                source,
+            })
+        };
+        let file_name = |path: &std::path::Path| {
+            path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            )
+        };
+        let model_bytes = read(model_path)?;
+        // Refuse a model Vigil cannot run before anything is stored.
+        vigil_infer::Model::load(&model_bytes).map_err(crate::predict::PredictError::from)?;
+        let model_source = file_name(model_path);
+        let version = self
+            .import_model_version(
+                &crate::import::ModelFile {
+                    model_name,
+                    model_description: "",
+                    source: &model_source,
+                    notes: "",
+                    bytes: &model_bytes,
+                },
+                actor,
+            )
+            .await?
+            .item;
+        let data_bytes = read(data_path)?;
+        let data_source = file_name(data_path);
+        let dataset = self
+            .import_dataset(
+                &crate::import::DatasetFile {
+                    name: &data_source,
+                    description: "",
+                    source: &data_source,
+                    bytes: &data_bytes,
+                },
+                actor,
+            )
+            .await?
+            .item;
+        let summary = self
+            .evaluate_version(version.id, dataset.id, settings, false, actor)
+            .await?;
+        Ok((version, summary))
+    }
+}

@@ -437,3 +437,46 @@ fn a_label_outside_the_model_classes_is_an_error_naming_the_row() {
         "{message}"
     );
 }
+
+#[test]
+fn eval_register_stores_the_version_and_evaluation_once() {
+    let workspace = tempfile::tempdir().expect("temp");
+    let model = kit("models/breast_cancer_logreg.onnx");
+    let data = kit("data/breast_cancer.csv");
+    let args = [
+        "--data-dir",
+        workspace.path().to_str().expect("p"),
+        "eval",
+        "--model",
+        model.to_str().expect("p"),
+        "--data",
+        data.to_str().expect("p"),
+        "--target",
+        "target",
+        "--register",
+        "cancer",
+    ];
+    let (ok, first) = vigil_json(&args);
+    assert!(ok, "{first}");
+    assert_eq!(first["registered"]["model"], "cancer");
+    assert_eq!(first["registered"]["version"], 1);
+    assert_eq!(first["registered"]["cached"], false);
+    // The stored result is the one the command printed.
+    assert_json_close(
+        &first["metrics"]["accuracy"],
+        &expected("breast_cancer_logreg")["metrics"]["accuracy"],
+        "accuracy",
+    );
+    let (ok, second) = vigil_json(&args);
+    assert!(ok, "{second}");
+    assert_eq!(
+        second["registered"]["version"], 1,
+        "the same bytes are the same version"
+    );
+    assert_eq!(
+        second["registered"]["evaluation"],
+        first["registered"]["evaluation"]
+    );
+    assert_eq!(second["registered"]["cached"], true);
+    assert!(workspace.path().join("vigil.sqlite3").exists());
+}
