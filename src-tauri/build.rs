@@ -9,6 +9,8 @@ fn main() {
         "list_evaluations",
         "get_evaluation",
         "get_evaluation_charts",
+        "preview_dataset",
+        "evaluate_model_file",
     ]);
     let attributes = tauri_build::Attributes::new()
         .config_path("../tauri.conf.json")

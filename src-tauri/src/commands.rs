@@ -3,8 +3,8 @@
 use tauri::ipc::Invoke;
 use tauri::{Runtime, State};
 use vigil_engine::views::{
-    AuditEvent, ChartView, DatasetSummary, EvaluationDetail, EvaluationSummary, ModelSummary,
-    WorkspaceInfo,
+    AuditEvent, ChartView, DatasetPreview, DatasetSummary, EvaluateFileRequest, EvaluationDetail,
+    EvaluationSummary, ModelSummary, WorkspaceInfo,
 };
 use vigil_engine::{IpcError, Workspace};
 
@@ -17,7 +17,9 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         workspace_info,
         list_evaluations,
         get_evaluation,
-        get_evaluation_charts
+        get_evaluation_charts,
+        preview_dataset,
+        evaluate_model_file
     ]
 }
 
@@ -66,6 +68,24 @@ async fn get_evaluation_charts(
 ) -> Result<Vec<ChartView>, IpcError> {
     workspace
         .evaluation_charts(id)
+        .await
+        .map_err(IpcError::from)
+}
+
+#[tauri::command]
+async fn preview_dataset(path: String) -> Result<DatasetPreview, IpcError> {
+    vigil_engine::preview_dataset(std::path::Path::new(&path))
+        .await
+        .map_err(IpcError::from)
+}
+
+#[tauri::command]
+async fn evaluate_model_file(
+    workspace: State<'_, Workspace>,
+    request: EvaluateFileRequest,
+) -> Result<EvaluationSummary, IpcError> {
+    workspace
+        .evaluate_model_file(&request, &vigil_engine::current_actor())
         .await
         .map_err(IpcError::from)
 }

@@ -132,6 +132,33 @@ describe("the desktop app on a fresh data dir", () => {
     writeFileSync(join(screenshots, "evaluation-charts.png"), await session.screenshot());
   });
 
+  test("a model and a dataset given to the New evaluation form are evaluated and stored", async () => {
+    await session.click("[data-testid=nav-evaluations]");
+    await session.waitFor("return document.querySelectorAll('[data-testid=evaluation-row]').length >= 2", "the demo's evaluations");
+    const before = await session.execute("return document.querySelectorAll('[data-testid=evaluation-row]').length");
+    await session.click("[data-testid=new-evaluation-toggle]");
+    await session.type("[data-testid=model-path]", join(root, "tests/fixtures/kit/models/breast_cancer_logreg.onnx"));
+    await session.type("[data-testid=data-path]", join(root, "tests/fixtures/kit/data/breast_cancer.csv"));
+    await session.click("[data-testid=model-name]");
+    await session.waitFor(
+      "return document.querySelector('[data-testid=target-select]')?.value === 'target'",
+      "the dataset preview to suggest the target column",
+    );
+    await session.click("[data-testid=evaluate-button]");
+    await session.waitFor(
+      "return document.querySelector('[data-testid=new-evaluation]')?.textContent.includes('Stored as')",
+      "the evaluation to be stored",
+      60000,
+    );
+    await session.waitFor(
+      `return document.querySelectorAll('[data-testid=evaluation-row]').length === ${before + 1}`,
+      "the new evaluation in the list",
+    );
+    const rows = await session.execute("return [...document.querySelectorAll('[data-testid=evaluation-row]')].map(e => e.textContent)");
+    assert.ok(rows.some((r) => /breast_cancer_logreg/.test(r)), rows.join(" / "));
+    writeFileSync(join(screenshots, "new-evaluation.png"), await session.screenshot());
+  });
+
   test("the Audit view lists the imports that seeded the demo", async () => {
     await session.click("[data-testid=nav-audit]");
     await session.waitFor("return document.querySelectorAll('[data-testid=audit-row]').length >= 4", "audit rows");
@@ -161,7 +188,7 @@ describe("the desktop app on a fresh data dir", () => {
       `const done = arguments[arguments.length - 1];
        window.__TAURI_INTERNALS__.invoke('list_models').then((m) => done(m.length), (e) => done(String(e)));`,
     );
-    assert.equal(models, 1);
+    assert.ok(Number.isInteger(models) && models >= 1, `list_models answered ${models}`);
   });
 });
 

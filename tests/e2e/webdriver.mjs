@@ -108,6 +108,12 @@ export class Session {
     await call("POST", `${this.base}/element/${element}/click`, {});
   }
 
+  /** Types into an input as a user would (key events, so the page's bindings see it). */
+  async type(css, text) {
+    const element = await this.find(css);
+    await call("POST", `${this.base}/element/${element}/value`, { text });
+  }
+
   async text(css) {
     const element = await this.find(css);
     return call("GET", `${this.base}/element/${element}/text`);

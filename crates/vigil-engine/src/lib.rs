@@ -23,7 +23,7 @@ use vigil_store::Store;
 
 pub use data_dir::{DATA_DIR_ENV, resolve_data_dir};
 pub use error::{EngineError, ErrorCode, IpcError};
-pub use stored_evaluations::EvaluationSettings;
+pub use stored_evaluations::{EvaluationSettings, preview_dataset};
 use views::{AuditEvent, DatasetSummary, ModelSummary, WorkspaceInfo};
 
 pub type Result<T, E = EngineError> = std::result::Result<T, E>;

@@ -611,3 +611,55 @@ impl Workspace {
         Ok((version, summary))
     }
 }
+
+/// Column names that usually hold the label, in order of preference.
+const TARGET_NAMES: [&str; 10] = [
+    "label", "target", "y", "class", "outcome", "default", "churn", "churned", "fraud", "is_fraud",
+];
+
+/// Reads a dataset file for the evaluate form: its profile and a guess at the target column.
+pub async fn preview_dataset(path: &std::path::Path) -> Result<crate::views::DatasetPreview> {
+    let owned = path.to_owned();
+    let dataset = tokio::task::spawn_blocking(move || crate::read_dataset(&owned))
+        .await
+        .map_err(|e| EngineError::TaskFailed(e.to_string()))??;
+    let suggested_target = TARGET_NAMES.iter().find_map(|wanted| {
+        dataset
+            .profile
+            .columns
+            .iter()
+            .find(|c| c.name.eq_ignore_ascii_case(wanted))
+            .map(|c| c.name.clone())
+    });
+    Ok(crate::views::DatasetPreview {
+        path: path.display().to_string(),
+        row_count: i64::try_from(dataset.profile.row_count).unwrap_or(i64::MAX),
+        columns: dataset.profile.columns,
+        suggested_target,
+    })
+}
+
+impl Workspace {
+    /// The evaluate form's action: register the files and store the evaluation.
+    pub async fn evaluate_model_file(
+        &self,
+        request: &crate::views::EvaluateFileRequest,
+        actor: &str,
+    ) -> Result<EvaluationSummary> {
+        let settings = EvaluationSettings {
+            target: request.target.clone(),
+            pos_label: request.pos_label.clone().filter(|p| !p.trim().is_empty()),
+            sensitive: request.sensitive.iter().map(|c| vec![c.clone()]).collect(),
+        };
+        let (_, summary) = self
+            .register_and_evaluate(
+                std::path::Path::new(&request.model_path),
+                std::path::Path::new(&request.data_path),
+                &request.model_name,
+                &settings,
+                actor,
+            )
+            .await?;
+        Ok(summary)
+    }
+}

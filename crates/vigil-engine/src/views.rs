@@ -165,6 +165,8 @@ pub fn typescript_bindings() -> String {
         ModelVersionSummary::decl(),
         WorkspaceInfo::decl(),
         ChartView::decl(),
+        DatasetPreview::decl(),
+        EvaluateFileRequest::decl(),
         ConfusionMatrix::decl(),
         EvaluationDetail::decl(),
         EvaluationSummary::decl(),
@@ -279,4 +281,29 @@ pub struct ChartView {
     pub title: String,
     /// A complete SVG document.
     pub svg: String,
+}
+
+/// A dataset file read for the evaluate form: its columns and a guess at the target.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DatasetPreview {
+    pub path: String,
+    #[ts(type = "number")]
+    pub row_count: i64,
+    pub columns: Vec<ColumnProfile>,
+    /// A column named like a label (`label`, `target`, `y`, `default`, `churn` …), if any.
+    pub suggested_target: Option<String>,
+}
+
+/// What the evaluate form asks for.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EvaluateFileRequest {
+    pub model_path: String,
+    pub data_path: String,
+    pub model_name: String,
+    pub target: String,
+    pub pos_label: Option<String>,
+    /// One column per entry.
+    pub sensitive: Vec<String>,
 }

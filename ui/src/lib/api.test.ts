@@ -2,18 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { mockIPC } from '@tauri-apps/api/mocks';
 import {
   GENERIC_ERROR_MESSAGE,
+  evaluateModelFile,
   getEvaluation,
   isIpcError,
   listAuditEvents,
   listDatasets,
   listEvaluations,
   listModels,
+  previewDataset,
   toIpcError,
   workspaceInfo,
 } from './api';
-import type { IpcError } from './bindings';
+import type { EvaluateFileRequest, IpcError } from './bindings';
 import {
   AUDIT_EVENTS,
+  DATASET_PREVIEW,
   DATASETS,
   EVALUATIONS,
   EVALUATION_DETAIL,
@@ -84,6 +87,64 @@ describe('api commands', () => {
     expect(seen[0]!.cmd).toBe('list_evaluations');
     expect(seen[0]!.args === undefined || Object.keys(seen[0]!.args as object).length === 0).toBe(true);
     expect(seen[1]).toEqual({ cmd: 'get_evaluation', args: { id: 3 } });
+  });
+
+  it('previews a dataset by path and evaluates a model file with the request', async () => {
+    const seen: Array<{ cmd: string; args: unknown }> = [];
+    const stored = { ...EVALUATIONS[0]!, id: 4, cached: true };
+    mockIPC((cmd, args) => {
+      seen.push({ cmd, args });
+      switch (cmd) {
+        case 'preview_dataset':
+          return DATASET_PREVIEW;
+        case 'evaluate_model_file':
+          return stored;
+      }
+      throw new Error(`unknown ${cmd}`);
+    });
+    const request: EvaluateFileRequest = {
+      modelPath: '/m/credit_rf.onnx',
+      dataPath: '/d/loans.csv',
+      modelName: 'credit_rf',
+      target: 'defaulted',
+      posLabel: null,
+      sensitive: ['sex'],
+    };
+
+    expect(await previewDataset('/d/loans.csv')).toEqual(DATASET_PREVIEW);
+    expect(await evaluateModelFile(request)).toEqual(stored);
+    expect(seen).toEqual([
+      { cmd: 'preview_dataset', args: { path: '/d/loans.csv' } },
+      { cmd: 'evaluate_model_file', args: { request } },
+    ]);
+  });
+
+  it('normalises the errors of preview_dataset and evaluate_model_file', async () => {
+    mockCommands({
+      preview_dataset: () => {
+        throw { code: 'invalid_input', message: 'The file is not a CSV or Parquet file.' };
+      },
+      evaluate_model_file: () => {
+        throw 'panicked at onnx.rs:7';
+      },
+    });
+
+    expect(await rejectionOf(previewDataset('/x.txt'))).toEqual({
+      code: 'invalid_input',
+      message: 'The file is not a CSV or Parquet file.',
+    });
+    expect(
+      await rejectionOf(
+        evaluateModelFile({
+          modelPath: '/m.onnx',
+          dataPath: '/d.csv',
+          modelName: 'm',
+          target: 'y',
+          posLabel: null,
+          sensitive: [],
+        }),
+      ),
+    ).toEqual({ code: 'internal', message: GENERIC_ERROR_MESSAGE });
   });
 
   it('normalises the errors of the evaluation commands', async () => {

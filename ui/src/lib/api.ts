@@ -10,8 +10,10 @@ import { invoke } from '@tauri-apps/api/core';
 import type {
   ChartView,
   AuditEvent,
+  DatasetPreview,
   DatasetSummary,
   ErrorCode,
+  EvaluateFileRequest,
   EvaluationDetail,
   EvaluationSummary,
   IpcError,
@@ -90,6 +92,20 @@ export function getEvaluation(id: number): Promise<EvaluationDetail> {
 /** The evaluation's charts (ROC, precision–recall, calibration) as SVG documents. */
 export function getEvaluationCharts(id: number): Promise<ChartView[]> {
   return call<ChartView[]>('get_evaluation_charts', { id });
+}
+
+/** Reads a CSV or Parquet file's columns (with their kinds) and row count, without storing it. */
+export function previewDataset(path: string): Promise<DatasetPreview> {
+  return call<DatasetPreview>('preview_dataset', { path });
+}
+
+/**
+ * Evaluates an ONNX model file against a dataset file and stores the result in
+ * the workspace. `cached` is true when the same model, data and settings were
+ * evaluated before and the stored result is returned.
+ */
+export function evaluateModelFile(request: EvaluateFileRequest): Promise<EvaluationSummary> {
+  return call<EvaluationSummary>('evaluate_model_file', { request });
 }
 
 /** Where this workspace lives and which versions it runs. */

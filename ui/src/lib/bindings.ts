@@ -26,9 +26,21 @@ export type ConfusionMatrix = { labels: Array<string>,
  */
 matrix: Array<Array<number>>, };
 
+export type DatasetPreview = { path: string, rowCount: number, columns: Array<ColumnSummary>, 
+/**
+ * A column named like a label (`label`, `target`, `y`, `default`, `churn` …), if any.
+ */
+suggestedTarget: string | null, };
+
 export type DatasetSummary = { id: number, name: string, description: string, sha256: string, sizeBytes: number, format: string, rowCount: number, columns: Array<ColumnSummary>, timestampColumn: string | null, source: string, createdAt: string, };
 
 export type ErrorCode = "not_found" | "invalid_input" | "conflict" | "storage" | "internal";
+
+export type EvaluateFileRequest = { modelPath: string, dataPath: string, modelName: string, target: string, posLabel: string | null, 
+/**
+ * One column per entry.
+ */
+sensitive: Array<string>, };
 
 export type EvaluationDetail = { summary: EvaluationSummary, metrics: Array<MetricValue>, confusionMatrix: ConfusionMatrix | null, fairnessGaps: Array<FairnessGap>, fairnessGroups: Array<FairnessGroupRow>, 
 /**

@@ -2,6 +2,7 @@
 import { mockIPC } from '@tauri-apps/api/mocks';
 import type {
   AuditEvent,
+  DatasetPreview,
   DatasetSummary,
   EvaluationDetail,
   EvaluationSummary,
@@ -247,6 +248,20 @@ export const EVALUATION_DETAIL: EvaluationDetail = {
     { sensitive: 'age_band', group: '61+', count: 12, selectionRate: 0.4167, accuracy: 0.8333, tpr: 1, fpr: 0.25, precision: 0.6 },
   ],
   settings: '{"target":"defaulted","pos_label":"1","sensitive":[["sex"],["age_band"]]}',
+};
+
+export const DATASET_PREVIEW: DatasetPreview = {
+  path: '/data/loans.csv',
+  rowCount: 1200,
+  columns: [
+    { name: 'income', kind: 'number', missing: 17 },
+    { name: 'age', kind: 'integer', missing: 0 },
+    { name: 'sex', kind: 'text', missing: 0 },
+    { name: 'applied_at', kind: 'timestamp', missing: 0 },
+    { name: 'homeowner', kind: 'boolean', missing: 2 },
+    { name: 'defaulted', kind: 'integer', missing: 0 },
+  ],
+  suggestedTarget: 'defaulted',
 };
 
 export type Handler = ((args: Record<string, unknown>) => unknown) | unknown;

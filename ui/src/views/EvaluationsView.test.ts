@@ -1,8 +1,42 @@
-import { describe, expect, it } from 'vitest';
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import EvaluationsView from './EvaluationsView.svelte';
-import type { EvaluationDetail, IpcError } from '../lib/bindings';
-import { EVALUATIONS, EVALUATION_DETAIL, mockCommands } from '../test/fixtures';
+import type { EvaluationDetail, EvaluationSummary, IpcError } from '../lib/bindings';
+import { DATASET_PREVIEW, EVALUATIONS, EVALUATION_DETAIL, mockCommands } from '../test/fixtures';
+
+// The webview's drag-and-drop events: the handler the view registers is kept
+// here so the tests can play drops.
+type DragDropPayload =
+  | { type: 'enter'; paths: string[]; position: { x: number; y: number } }
+  | { type: 'over'; position: { x: number; y: number } }
+  | { type: 'drop'; paths: string[]; position: { x: number; y: number } }
+  | { type: 'leave' };
+
+const dragDrop = vi.hoisted(() => ({
+  handler: null as ((event: { event: string; id: number; payload: unknown }) => void) | null,
+  unlistened: 0,
+}));
+
+vi.mock('@tauri-apps/api/webview', () => ({
+  getCurrentWebview: () => ({
+    onDragDropEvent: (handler: (event: { event: string; id: number; payload: unknown }) => void) => {
+      dragDrop.handler = handler;
+      return Promise.resolve(() => {
+        dragDrop.unlistened += 1;
+      });
+    },
+  }),
+}));
+
+beforeEach(() => {
+  dragDrop.handler = null;
+  dragDrop.unlistened = 0;
+});
+
+async function playDragDrop(payload: DragDropPayload): Promise<void> {
+  await waitFor(() => expect(dragDrop.handler).not.toBeNull());
+  await act(() => dragDrop.handler!({ event: 'tauri://drag-drop', id: 1, payload }));
+}
 
 function headlineTexts(row: HTMLElement): string[] {
   return within(row)
@@ -290,5 +324,403 @@ describe('EvaluationsView', () => {
     );
     expect(ids).toEqual([3, 1]);
     expect(rows.map((r) => r.getAttribute('aria-pressed'))).toEqual(['false', 'false', 'true']);
+  });
+});
+
+const POSITION = { x: 10, y: 10 };
+
+const STORED: EvaluationSummary = {
+  ...EVALUATIONS[0]!,
+  id: 4,
+  modelName: 'credit_rf',
+  modelVersion: 1,
+  datasetName: 'loans',
+  cached: false,
+};
+
+interface Calls {
+  calls: string[];
+  previews: unknown[];
+  requests: unknown[];
+  detailIds: unknown[];
+}
+
+/** The commands of the panel; `list_evaluations` gains the stored row once evaluate ran. */
+function mockPanel(overrides: Record<string, unknown> = {}, initial: EvaluationSummary[] = EVALUATIONS): Calls {
+  const previews: unknown[] = [];
+  const requests: unknown[] = [];
+  const detailIds: unknown[] = [];
+  let evaluated = false;
+  const calls = mockCommands({
+    list_evaluations: () => (evaluated ? [{ ...STORED, cached: false }, ...initial] : initial),
+    preview_dataset: (args: Record<string, unknown>) => {
+      previews.push(args);
+      return DATASET_PREVIEW;
+    },
+    evaluate_model_file: (args: Record<string, unknown>) => {
+      requests.push(args);
+      evaluated = true;
+      return STORED;
+    },
+    get_evaluation: (args: Record<string, unknown>) => {
+      detailIds.push(args.id);
+      return { ...EVALUATION_DETAIL, summary: STORED };
+    },
+    get_evaluation_charts: [],
+    ...overrides,
+  });
+  return { calls, previews, requests, detailIds };
+}
+
+async function openPanel(): Promise<HTMLElement> {
+  await screen.findAllByTestId('evaluation-row');
+  await fireEvent.click(screen.getByTestId('new-evaluation-toggle'));
+  return screen.getByTestId('new-evaluation');
+}
+
+function input(panel: HTMLElement, testId: string): HTMLInputElement {
+  return within(panel).getByTestId(testId) as HTMLInputElement;
+}
+
+async function type(panel: HTMLElement, testId: string, value: string): Promise<void> {
+  await fireEvent.input(input(panel, testId), { target: { value } });
+}
+
+function sensitiveOptions(panel: HTMLElement): string[] {
+  return within(panel)
+    .queryAllByTestId('sensitive-option')
+    .map((box) => (box as HTMLInputElement).value);
+}
+
+/** Fills the panel by typing and waits for the dataset preview. */
+async function fill(panel: HTMLElement): Promise<void> {
+  await type(panel, 'model-path', '/models/credit_rf.onnx');
+  await type(panel, 'data-path', '/data/loans.csv');
+  await within(panel).findByTestId('target-select');
+}
+
+describe('EvaluationsView: new evaluation', () => {
+  it('keeps the panel behind its toggle when evaluations exist', async () => {
+    const { calls } = mockPanel();
+    render(EvaluationsView);
+
+    await screen.findAllByTestId('evaluation-row');
+    const toggle = screen.getByTestId('new-evaluation-toggle');
+    expect(toggle.textContent?.trim()).toBe('New evaluation');
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(screen.queryByTestId('new-evaluation')).toBeNull();
+
+    await fireEvent.click(toggle);
+    const panel = screen.getByTestId('new-evaluation');
+    expect(toggle.getAttribute('aria-expanded')).toBe('true');
+    expect(toggle.getAttribute('aria-controls')).toBe(panel.id);
+    expect(within(panel).getByTestId('drop-zone').textContent?.trim()).toBe(
+      'Drop an ONNX model and a CSV or Parquet dataset here, or type their paths.',
+    );
+    expect(panel.getAttribute('aria-busy')).toBe('false');
+    expect(calls).toEqual(['list_evaluations']);
+
+    await fireEvent.click(toggle);
+    expect(screen.queryByTestId('new-evaluation')).toBeNull();
+  });
+
+  it('opens the panel when there are no evaluations yet', async () => {
+    mockPanel({}, []);
+    render(EvaluationsView);
+
+    await screen.findByTestId('empty-state');
+    const panel = await screen.findByTestId('new-evaluation');
+    expect(screen.getByTestId('new-evaluation-toggle').getAttribute('aria-expanded')).toBe('true');
+    expect(panel.textContent).toContain('Drop an ONNX model and a CSV or Parquet dataset here');
+    expect(panel.querySelector('[style]')).toBeNull();
+  });
+
+  it('previews the typed dataset path and preselects the suggested target', async () => {
+    const { calls, previews } = mockPanel();
+    render(EvaluationsView);
+    const panel = await openPanel();
+
+    await type(panel, 'model-path', '/x/credit_rf.onnx');
+    expect(input(panel, 'model-name').value).toBe('credit_rf');
+
+    await type(panel, 'data-path', '/data/loans');
+    await type(panel, 'data-path', '/data/loans.csv');
+    const select = (await within(panel).findByTestId('target-select')) as HTMLSelectElement;
+    // Debounced: only the last value of the field is read.
+    expect(previews).toEqual([{ path: '/data/loans.csv' }]);
+    expect(calls).toEqual(['list_evaluations', 'preview_dataset']);
+
+    expect(select.value).toBe('defaulted');
+    expect([...select.options].map((o) => o.value)).toEqual([
+      '',
+      'income',
+      'age',
+      'sex',
+      'applied_at',
+      'homeowner',
+      'defaulted',
+    ]);
+    expect(within(panel).getByTestId('preview-summary').textContent?.replace(/\s+/g, ' ').trim()).toBe(
+      `${(1200).toLocaleString()} rows · 6 columns`,
+    );
+    expect(within(panel).getAllByTestId('preview-column')).toHaveLength(6);
+    expect(input(panel, 'pos-label').value).toBe('');
+
+    // Leaving the field does not read the same file again.
+    await fireEvent.blur(input(panel, 'data-path'));
+    expect(previews).toHaveLength(1);
+  });
+
+  it('leaves the target empty when the backend suggests none', async () => {
+    mockPanel({ preview_dataset: { ...DATASET_PREVIEW, suggestedTarget: null } });
+    render(EvaluationsView);
+    const panel = await openPanel();
+
+    await type(panel, 'model-path', '/x/m.onnx');
+    await type(panel, 'data-path', '/data/loans.csv');
+    await fireEvent.blur(input(panel, 'data-path'));
+    const select = (await within(panel).findByTestId('target-select')) as HTMLSelectElement;
+    expect(select.value).toBe('');
+    expect((within(panel).getByTestId('evaluate-button') as HTMLButtonElement).disabled).toBe(true);
+    // Every group-like column is offered while no target is chosen.
+    expect(sensitiveOptions(panel)).toEqual(['age', 'sex', 'homeowner', 'defaulted']);
+  });
+
+  it('offers only text, integer and boolean columns other than the target as sensitive', async () => {
+    mockPanel();
+    render(EvaluationsView);
+    const panel = await openPanel();
+    await fill(panel);
+
+    expect(sensitiveOptions(panel)).toEqual(['age', 'sex', 'homeowner']);
+
+    const boxes = within(panel).getAllByTestId('sensitive-option') as HTMLInputElement[];
+    await fireEvent.click(boxes[1]!); // sex
+    expect(boxes[1]!.checked).toBe(true);
+
+    // Choosing a checked column as the target drops it from the sensitive ones.
+    await fireEvent.change(within(panel).getByTestId('target-select'), { target: { value: 'sex' } });
+    expect(sensitiveOptions(panel)).toEqual(['age', 'homeowner', 'defaulted']);
+    for (const box of within(panel).getAllByTestId('sensitive-option') as HTMLInputElement[]) {
+      expect(box.checked).toBe(false);
+    }
+  });
+
+  it('sends evaluate_model_file, then lists and selects the stored evaluation', async () => {
+    const { calls, requests, detailIds } = mockPanel();
+    render(EvaluationsView);
+    const panel = await openPanel();
+    await fill(panel);
+
+    const boxes = within(panel).getAllByTestId('sensitive-option') as HTMLInputElement[];
+    await fireEvent.click(boxes[2]!); // homeowner
+    await fireEvent.click(boxes[1]!); // sex
+    await fireEvent.click(within(panel).getByTestId('evaluate-button'));
+
+    const line = await within(panel).findByTestId('evaluate-stored');
+    expect(line.textContent?.trim()).toBe('Stored as credit_rf — evaluation #4');
+    expect(requests).toEqual([
+      {
+        request: {
+          modelPath: '/models/credit_rf.onnx',
+          dataPath: '/data/loans.csv',
+          modelName: 'credit_rf',
+          target: 'defaulted',
+          posLabel: null,
+          sensitive: ['sex', 'homeowner'],
+        },
+      },
+    ]);
+
+    const detail = await screen.findByTestId('evaluation-detail');
+    expect(within(detail).getByRole('heading', { level: 3 }).textContent).toContain('credit_rf v1');
+    expect(detailIds).toEqual([4]);
+    const rows = screen.getAllByTestId('evaluation-row');
+    expect(rows).toHaveLength(4);
+    expect(rows.map((r) => r.getAttribute('aria-pressed'))).toEqual(['true', 'false', 'false', 'false']);
+    expect(calls).toEqual([
+      'list_evaluations',
+      'preview_dataset',
+      'evaluate_model_file',
+      'list_evaluations',
+      'get_evaluation',
+      'get_evaluation_charts',
+    ]);
+
+    // The panel stays open and filled.
+    expect(screen.getByTestId('new-evaluation')).toBe(panel);
+    expect(input(panel, 'model-path').value).toBe('/models/credit_rf.onnx');
+    expect(panel.getAttribute('aria-busy')).toBe('false');
+    expect(within(panel).queryByTestId('evaluate-error')).toBeNull();
+  });
+
+  it('sends the positive label and a model name of the user’s own, and says when the result was stored before', async () => {
+    const { requests } = mockPanel({
+      evaluate_model_file: (args: Record<string, unknown>) => {
+        requests.push(args);
+        return { ...STORED, modelName: 'credit-risk', cached: true };
+      },
+    });
+    render(EvaluationsView);
+    const panel = await openPanel();
+    await type(panel, 'model-name', 'credit-risk');
+    await fill(panel);
+    // The user's name stays when the model path changes.
+    await type(panel, 'model-path', '/models/other.onnx');
+    expect(input(panel, 'model-name').value).toBe('credit-risk');
+    await type(panel, 'pos-label', ' 1 ');
+
+    await fireEvent.click(within(panel).getByTestId('evaluate-button'));
+    const line = await within(panel).findByTestId('evaluate-stored');
+    expect(line.textContent?.trim()).toBe(
+      'Stored as credit-risk — evaluation #4 (same inputs as before: stored result)',
+    );
+    expect(requests).toEqual([
+      {
+        request: {
+          modelPath: '/models/other.onnx',
+          dataPath: '/data/loans.csv',
+          modelName: 'credit-risk',
+          target: 'defaulted',
+          posLabel: '1',
+          sensitive: [],
+        },
+      },
+    ]);
+  });
+
+  it('shows that the evaluation is running', async () => {
+    let finish: (value: EvaluationSummary) => void = () => {};
+    mockPanel({
+      evaluate_model_file: () => new Promise<EvaluationSummary>((resolve) => (finish = resolve)),
+    });
+    render(EvaluationsView);
+    const panel = await openPanel();
+    await fill(panel);
+
+    const button = within(panel).getByTestId('evaluate-button') as HTMLButtonElement;
+    await fireEvent.click(button);
+    await waitFor(() => expect(panel.getAttribute('aria-busy')).toBe('true'));
+    const running = within(panel).getByTestId('evaluate-running');
+    expect(running.textContent).toContain('Evaluating…');
+    const progress = running.querySelector('progress')!;
+    expect(progress).not.toBeNull();
+    expect(progress.hasAttribute('value')).toBe(false);
+    expect(button.disabled).toBe(true);
+
+    await act(() => finish(STORED));
+    await within(panel).findByTestId('evaluate-stored');
+    expect(panel.getAttribute('aria-busy')).toBe('false');
+    expect(within(panel).queryByTestId('evaluate-running')).toBeNull();
+  });
+
+  it('fills the paths and the model name from dropped files', async () => {
+    const { previews } = mockPanel();
+    const { unmount } = render(EvaluationsView);
+    await screen.findAllByTestId('evaluation-row');
+
+    // Dragging the files over the window opens the panel and highlights the zone.
+    await playDragDrop({ type: 'enter', paths: ['/a/m.onnx', '/a/d.csv'], position: POSITION });
+    const panel = screen.getByTestId('new-evaluation');
+    const zone = within(panel).getByTestId('drop-zone');
+    expect(zone.classList.contains('dragging')).toBe(true);
+    await playDragDrop({ type: 'leave' });
+    expect(zone.classList.contains('dragging')).toBe(false);
+    await playDragDrop({ type: 'over', position: POSITION });
+    expect(zone.classList.contains('dragging')).toBe(true);
+
+    await playDragDrop({ type: 'drop', paths: ['/a/m.onnx', '/a/d.csv'], position: POSITION });
+    expect(zone.classList.contains('dragging')).toBe(false);
+    expect(input(panel, 'model-path').value).toBe('/a/m.onnx');
+    expect(input(panel, 'data-path').value).toBe('/a/d.csv');
+    expect(input(panel, 'model-name').value).toBe('m');
+    expect(((await within(panel).findByTestId('target-select')) as HTMLSelectElement).value).toBe('defaulted');
+    expect(previews).toEqual([{ path: '/a/d.csv' }]);
+
+    unmount();
+    expect(dragDrop.unlistened).toBe(1);
+  });
+
+  it('routes dropped files by extension, in any case, and names the ones it ignores', async () => {
+    const { previews } = mockPanel();
+    render(EvaluationsView);
+    const panel = await openPanel();
+
+    await playDragDrop({ type: 'drop', paths: ['/b/notes.txt', '/b/Data.PARQUET'], position: POSITION });
+    expect(input(panel, 'model-path').value).toBe('');
+    expect(input(panel, 'data-path').value).toBe('/b/Data.PARQUET');
+    expect(within(panel).getByTestId('drop-ignored').textContent).toContain('/b/notes.txt');
+    await playDragDrop({ type: 'drop', paths: ['C:\\models\\Fraud.v2.ONNX'], position: POSITION });
+    expect(input(panel, 'model-path').value).toBe('C:\\models\\Fraud.v2.ONNX');
+    expect(input(panel, 'model-name').value).toBe('Fraud.v2');
+    expect(within(panel).queryByTestId('drop-ignored')).toBeNull();
+    await playDragDrop({ type: 'drop', paths: ['/c/d.pq'], position: POSITION });
+    expect(input(panel, 'data-path').value).toBe('/c/d.pq');
+    await waitFor(() => expect(previews).toEqual([{ path: '/b/Data.PARQUET' }, { path: '/c/d.pq' }]));
+  });
+
+  it('shows the message when the dataset cannot be read', async () => {
+    mockPanel({
+      preview_dataset: () => {
+        throw { code: 'invalid_input', message: 'No such file: /data/missing.csv' };
+      },
+    });
+    render(EvaluationsView);
+    const panel = await openPanel();
+
+    await type(panel, 'model-path', '/x/m.onnx');
+    await type(panel, 'data-path', '/data/missing.csv');
+    const error = await within(panel).findByTestId('preview-error');
+    expect(error.textContent?.trim()).toBe('No such file: /data/missing.csv');
+    expect(within(panel).queryByTestId('target-select')).toBeNull();
+    expect((within(panel).getByTestId('evaluate-button') as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('shows the message when the evaluation fails and keeps the inputs', async () => {
+    const { calls } = mockPanel({
+      evaluate_model_file: () => {
+        throw { code: 'invalid_input', message: 'The model expects 12 inputs; the dataset has 5 feature columns.' };
+      },
+    });
+    render(EvaluationsView);
+    const panel = await openPanel();
+    await fill(panel);
+
+    await fireEvent.click(within(panel).getByTestId('evaluate-button'));
+    const error = await within(panel).findByTestId('evaluate-error');
+    expect(error.textContent?.trim()).toBe('The model expects 12 inputs; the dataset has 5 feature columns.');
+    expect(within(panel).queryByTestId('evaluate-stored')).toBeNull();
+    expect(input(panel, 'model-path').value).toBe('/models/credit_rf.onnx');
+    expect(input(panel, 'data-path').value).toBe('/data/loans.csv');
+    expect((within(panel).getByTestId('target-select') as HTMLSelectElement).value).toBe('defaulted');
+    expect((within(panel).getByTestId('evaluate-button') as HTMLButtonElement).disabled).toBe(false);
+    expect(calls).toEqual(['list_evaluations', 'preview_dataset', 'evaluate_model_file']);
+  });
+
+  it('keeps Evaluate disabled until the model, dataset, name and target are set', async () => {
+    mockPanel({ preview_dataset: { ...DATASET_PREVIEW, suggestedTarget: null } });
+    render(EvaluationsView);
+    const panel = await openPanel();
+    const button = within(panel).getByTestId('evaluate-button') as HTMLButtonElement;
+    expect(button.disabled).toBe(true);
+
+    await type(panel, 'data-path', '/data/loans.csv');
+    const select = await within(panel).findByTestId('target-select');
+    expect(button.disabled).toBe(true);
+
+    await fireEvent.change(select, { target: { value: 'defaulted' } });
+    expect(button.disabled).toBe(true); // no model yet
+
+    await type(panel, 'model-path', '/x/m.onnx');
+    expect(button.disabled).toBe(false);
+
+    // A model name cleared by hand goes back to the file's stem.
+    await type(panel, 'model-name', '');
+    expect(input(panel, 'model-name').value).toBe('m');
+    expect(button.disabled).toBe(false);
+
+    await type(panel, 'model-path', '');
+    expect(input(panel, 'model-name').value).toBe('');
+    expect(button.disabled).toBe(true);
   });
 });

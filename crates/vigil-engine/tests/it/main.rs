@@ -436,3 +436,101 @@ mod stored_evaluations {
         assert_eq!(actions.first().map(String::as_str), Some("evaluation.fail"));
     }
 }
+
+mod evaluate_form {
+    use vigil_engine::views::EvaluateFileRequest;
+    use vigil_engine::{DemoSeeding, Workspace};
+
+    fn kit(path: &str) -> String {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/fixtures/kit")
+            .join(path)
+            .display()
+            .to_string()
+    }
+
+    #[tokio::test]
+    async fn the_preview_lists_columns_and_guesses_the_target() {
+        let preview = vigil_engine::preview_dataset(std::path::Path::new(&kit(
+            "data/credit_current_none.parquet",
+        )))
+        .await
+        .expect("preview");
+        assert_eq!(preview.row_count, 6831);
+        assert_eq!(preview.suggested_target.as_deref(), Some("default"));
+        assert!(preview.columns.iter().any(|c| c.name == "sex"));
+        let error = vigil_engine::preview_dataset(std::path::Path::new("/no/such/file.csv"))
+            .await
+            .expect_err("missing");
+        assert!(
+            error.user_message().contains("/no/such/file.csv"),
+            "{}",
+            error.user_message()
+        );
+    }
+
+    #[tokio::test]
+    async fn the_form_registers_and_stores_an_evaluation() {
+        let dir = tempfile::tempdir().expect("temp");
+        let workspace = Workspace::open(dir.path(), DemoSeeding::Never)
+            .await
+            .expect("open");
+        let request = EvaluateFileRequest {
+            model_path: kit("models/credit_gbm.onnx"),
+            data_path: kit("data/credit_current_none.csv"),
+            model_name: "credit_gbm".to_owned(),
+            target: "default".to_owned(),
+            pos_label: Some(String::new()),
+            sensitive: vec!["sex".to_owned(), "region".to_owned()],
+        };
+        let summary = workspace
+            .evaluate_model_file(&request, "tester")
+            .await
+            .expect("evaluates");
+        assert_eq!(
+            (
+                summary.status.as_str(),
+                summary.model_version,
+                summary.cached
+            ),
+            ("done", 1, false)
+        );
+        let detail = workspace
+            .evaluation_detail(summary.id)
+            .await
+            .expect("detail");
+        assert_eq!(
+            detail
+                .fairness_gaps
+                .iter()
+                .map(|g| g.sensitive.as_str())
+                .collect::<Vec<_>>(),
+            ["region", "sex"]
+        );
+        let again = workspace
+            .evaluate_model_file(&request, "tester")
+            .await
+            .expect("again");
+        assert!(again.cached);
+        // A model that cannot run is refused before anything is stored.
+        let broken = EvaluateFileRequest {
+            model_path: kit("models/errors/garbage.onnx"),
+            model_name: "broken".to_owned(),
+            ..request
+        };
+        assert!(
+            workspace
+                .evaluate_model_file(&broken, "tester")
+                .await
+                .is_err()
+        );
+        assert!(
+            workspace
+                .list_models()
+                .await
+                .expect("models")
+                .iter()
+                .all(|m| m.name != "broken")
+        );
+    }
+}
