@@ -43,7 +43,8 @@ pub(crate) fn label_text(label: &Label) -> String {
     }
 }
 
-fn cell_text(column: &Column, row: usize) -> Option<String> {
+/// A cell as label text (`1.0` reads as `1`); `None` when missing.
+pub(crate) fn cell_text(column: &Column, row: usize) -> Option<String> {
     match &column.values {
         ColumnValues::Number(v) => {
             let x = v[row];
@@ -232,19 +233,7 @@ pub fn score(
                 .collect()
         }),
     };
-    let positive = match pos_label {
-        Some(p) => Some(
-            class_text
-                .iter()
-                .position(|c| c == p)
-                .ok_or_else(|| EvaluateError::UnknownPositive(p.to_owned()))?,
-        ),
-        // scikit-learn's default: the label 1 when present, else the second class.
-        None if class_text.len() == 2 => {
-            Some(class_text.iter().position(|c| c == "1").unwrap_or(1))
-        }
-        None => None,
-    };
+    let positive = positive_class(&class_text, pos_label)?;
     let metrics = vigil_stats::classification_metrics(
         &y_true,
         &y_pred,
@@ -443,11 +432,22 @@ fn compare_keys(a: &[String], b: &[String]) -> std::cmp::Ordering {
 }
 
 /// The positive class index used to binarise labels for fairness.
-fn positive_class(class_text: &[String], pos_label: Option<&str>) -> Result<usize, EvaluateError> {
+/// The positive class: the given label, else scikit-learn's default for two classes (the label
+/// `1` when present, else the second class); `None` for several classes without a given label.
+fn positive_class(
+    class_text: &[String],
+    pos_label: Option<&str>,
+) -> Result<Option<usize>, EvaluateError> {
     match pos_label {
-        Some(p) => class_text.iter().position(|c| c == p).ok_or_else(|| EvaluateError::UnknownPositive(p.to_owned())),
-        None if class_text.len() == 2 => Ok(class_text.iter().position(|c| c == "1").unwrap_or(1)),
-        None => Err(EvaluateError::Classes("fairness of a multiclass model needs --pos-label to say which class is the favourable one".to_owned())),
+        Some(p) => class_text
+            .iter()
+            .position(|c| c == p)
+            .map(Some)
+            .ok_or_else(|| EvaluateError::UnknownPositive(p.to_owned())),
+        None if class_text.len() == 2 => {
+            Ok(Some(class_text.iter().position(|c| c == "1").unwrap_or(1)))
+        }
+        None => Ok(None),
     }
 }
 
@@ -489,7 +489,12 @@ pub fn fairness_section(
         ));
     };
     let class_text: Vec<String> = classes.iter().map(label_text).collect();
-    let positive = positive_class(&class_text, pos_label)?;
+    let positive = positive_class(&class_text, pos_label)?.ok_or_else(|| {
+        EvaluateError::Classes(
+            "fairness of a multiclass model needs --pos-label to say which class is the favourable one"
+                .to_owned(),
+        )
+    })?;
     let rows = dataset.row_count();
     let y_true = class_indices(column(dataset, target)?, rows, &class_text)?;
     let truth: Vec<bool> = y_true.iter().map(|&c| c == positive).collect();

@@ -74,7 +74,11 @@ fn compute(
     let metrics_ms = elapsed_ms(started);
     let truth = dataset
         .column(&settings.target)
-        .map(|c| (0..dataset.row_count()).map(|r| cell(c, r)).collect())
+        .map(|c| {
+            (0..dataset.row_count())
+                .map(|r| crate::evaluate::cell_text(c, r))
+                .collect()
+        })
         .unwrap_or_default();
     let mut result = serde_json::json!({ "metrics": metrics });
     if let Some(fairness) = fairness {
@@ -94,22 +98,6 @@ fn compute(
         inference_ms,
         metrics_ms,
     })
-}
-
-fn cell(column: &vigil_data::Column, row: usize) -> Option<String> {
-    match &column.values {
-        vigil_data::ColumnValues::Number(v) if v[row].is_nan() => None,
-        vigil_data::ColumnValues::Number(v) if v[row].fract() == 0.0 && v[row].abs() < 9.0e15 =>
-        {
-            #[expect(
-                clippy::cast_possible_truncation,
-                reason = "integral and in range, checked above"
-            )]
-            Some((v[row] as i64).to_string())
-        }
-        vigil_data::ColumnValues::Number(v) => Some(v[row].to_string()),
-        vigil_data::ColumnValues::Text(v) => v[row].clone(),
-    }
 }
 
 /// Flattens the metrics section into rows: `accuracy`, `precision/macro`,
@@ -562,11 +550,17 @@ impl Workspace {
         settings: &EvaluationSettings,
         actor: &str,
     ) -> Result<(crate::views::ModelVersionSummary, EvaluationSummary)> {
+        // Async reads: a dataset can be large, and this runs on the app's async threads.
         let read = |path: &std::path::Path| {
-            std::fs::read(path).map_err(|source| EngineError::ReadFile {
-                path: path.display().to_string(),
-                source,
-            })
+            let path = path.to_owned();
+            async move {
+                tokio::fs::read(&path)
+                    .await
+                    .map_err(|source| EngineError::ReadFile {
+                        path: path.display().to_string(),
+                        source,
+                    })
+            }
         };
         let file_name = |path: &std::path::Path| {
             path.file_name().map_or_else(
@@ -574,7 +568,7 @@ impl Workspace {
                 |n| n.to_string_lossy().into_owned(),
             )
         };
-        let model_bytes = read(model_path)?;
+        let model_bytes = read(model_path).await?;
         // Refuse a model Vigil cannot run before anything is stored.
         vigil_infer::Model::load(&model_bytes).map_err(crate::predict::PredictError::from)?;
         let model_source = file_name(model_path);
@@ -591,7 +585,7 @@ impl Workspace {
             )
             .await?
             .item;
-        let data_bytes = read(data_path)?;
+        let data_bytes = read(data_path).await?;
         let data_source = file_name(data_path);
         let dataset = self
             .import_dataset(
