@@ -52,6 +52,31 @@ enum Command {
     },
     /// Run a model over a labelled dataset (or read logged predictions) and score it.
     Eval(EvalArgs),
+    /// Compare a current dataset with a reference, column by column (KS, Wasserstein, PSI,
+    /// Jensen–Shannon, chi-square; Evidently's default choice of method and thresholds).
+    Drift(DriftArgs),
+}
+
+/// `vigil drift`'s flags.
+#[derive(Debug, clap::Args)]
+struct DriftArgs {
+    #[arg(long, value_name = "DATA")]
+    reference: PathBuf,
+    #[arg(long, value_name = "DATA")]
+    current: PathBuf,
+    /// Numeric columns to compare (comma-separated or repeated). With neither this nor
+    /// --categorical, every shared column is compared except timestamps and identifiers.
+    #[arg(long, value_name = "COL", value_delimiter = ',')]
+    numerical: Vec<String>,
+    /// Columns to compare as categories.
+    #[arg(long, value_name = "COL", value_delimiter = ',')]
+    categorical: Vec<String>,
+    /// Columns to leave out of the automatic choice (a label, a row id).
+    #[arg(long, value_name = "COL", value_delimiter = ',')]
+    exclude: Vec<String>,
+    /// Write `{"drift": …}` as JSON to FILE (`-` for standard output).
+    #[arg(long, value_name = "FILE")]
+    json: Option<String>,
 }
 
 /// `vigil eval`'s flags.
@@ -291,7 +316,60 @@ fn run(command: Command, data_dir: Option<PathBuf>) -> Result<bool, (EngineError
                 print_metrics(out, &result)
             }))
         }
+        Command::Drift(args) => {
+            let selection = vigil_engine::drift::DriftColumns {
+                numerical: args.numerical,
+                categorical: args.categorical,
+                exclude: args.exclude,
+            };
+            let result =
+                vigil_engine::drift::drift_files(&args.reference, &args.current, &selection)
+                    .map_err(|e| (e, args.json.clone()))?;
+            Ok(emit(args.json.as_deref(), &result, |out| {
+                print_drift(out, &result["drift"])
+            }))
+        }
     }
+}
+
+/// The drift table: one line per column with Evidently's default method, score and verdict.
+fn print_drift(out: &mut impl Write, drift: &serde_json::Value) -> std::io::Result<()> {
+    let default = &drift["evidently"]["default"];
+    writeln!(
+        out,
+        "{} of {} columns drifted (Evidently's default methods); dataset drift: {}",
+        default["n_drifted"],
+        default["n_columns"],
+        if default["dataset_drift"].as_bool() == Some(true) {
+            "yes"
+        } else {
+            "no"
+        }
+    )?;
+    writeln!(
+        out,
+        "{:<28} {:<12} {:<30} {:>12}  drifted",
+        "column", "type", "method", "score"
+    )?;
+    if let Some(columns) = drift["columns"].as_object() {
+        for (name, column) in columns {
+            let test = &column["evidently"]["default"];
+            writeln!(
+                out,
+                "{:<28} {:<12} {:<30} {:>12.6}  {}",
+                name,
+                column["type"].as_str().unwrap_or(""),
+                test["method"].as_str().unwrap_or(""),
+                test["score"].as_f64().unwrap_or(f64::NAN),
+                if test["drifted"].as_bool() == Some(true) {
+                    "yes"
+                } else {
+                    "no"
+                }
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// Stores the model version, the dataset and the evaluation in the workspace.

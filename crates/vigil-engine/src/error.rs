@@ -37,6 +37,11 @@ pub enum EngineError {
     NoGpu,
     #[error("a background task stopped unexpectedly: {0}")]
     TaskFailed(String),
+    #[error("drift of column `{column}` cannot be computed: {source}")]
+    Drift {
+        column: String,
+        source: vigil_stats::drift::DriftError,
+    },
     #[error("stored {what} cannot be decoded: {reason}")]
     Decode { what: &'static str, reason: String },
 }
@@ -67,7 +72,9 @@ impl EngineError {
             | Self::ReadFile { .. }
             | Self::NoGpu => ErrorCode::InvalidInput,
             Self::Predict(e) if e.stage_and_kind().0 == "run" => ErrorCode::Internal,
-            Self::Predict(_) | Self::Evaluate(_) | Self::Usage(_) => ErrorCode::InvalidInput,
+            Self::Predict(_) | Self::Evaluate(_) | Self::Usage(_) | Self::Drift { .. } => {
+                ErrorCode::InvalidInput
+            }
             Self::Store(StoreError::NotFound(_)) => ErrorCode::NotFound,
             Self::Store(_) | Self::NoDataDir => ErrorCode::Storage,
             Self::Demo(_) | Self::Decode { .. } | Self::TaskFailed(_) => ErrorCode::Internal,
@@ -97,6 +104,7 @@ impl EngineError {
             Self::ReadFile { .. } => ("input", "file"),
             Self::Evaluate(_) => ("input", "labels"),
             Self::Usage(_) => ("input", "usage"),
+            Self::Drift { .. } => ("input", "drift"),
             Self::Dataset { .. } => ("input", "data"),
             Self::EmptyModel { .. } => ("load", "model_parse"),
             Self::NoGpu => ("load", "device"),

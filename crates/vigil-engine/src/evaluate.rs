@@ -48,19 +48,22 @@ pub(crate) fn cell_text(column: &Column, row: usize) -> Option<String> {
     match &column.values {
         ColumnValues::Number(v) => {
             let x = v[row];
-            if x.is_nan() {
-                None
-            } else if x.fract() == 0.0 && x.abs() < 9.0e15 {
-                #[expect(
-                    clippy::cast_possible_truncation,
-                    reason = "integral and in range, checked above"
-                )]
-                Some((x as i64).to_string())
-            } else {
-                Some(x.to_string())
-            }
+            (!x.is_nan()).then(|| number_text(x))
         }
         ColumnValues::Text(v) => v[row].clone(),
+    }
+}
+
+/// A number as label text: integral values without a fraction (`1.0` reads as `1`).
+pub(crate) fn number_text(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 9.0e15 {
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "integral and in range, checked above"
+        )]
+        (x as i64).to_string()
+    } else {
+        x.to_string()
     }
 }
 

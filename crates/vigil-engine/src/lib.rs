@@ -10,6 +10,7 @@
 
 mod data_dir;
 mod demo;
+pub mod drift;
 mod error;
 pub mod evaluate;
 pub mod import;

@@ -1,7 +1,8 @@
 //! Vigil's statistics: classification and regression metrics with scikit-learn 1.9's exact
 //! definitions (labels = the model's classes, `zero_division = 0`, log-loss clipping at f64
 //! machine epsilon, ROC AUC by the trapezoidal rule), and fairness across groups with
-//! Fairlearn 0.15's.
+//! Fairlearn 0.15's; data drift with scipy 1.17's tests and Evidently 0.7's choice of method,
+//! binning and thresholds (module [`drift`]).
 //!
 //! Architecture invariant: no I/O, no clock; randomness only from a seed the caller passes in.
 //! Inputs are class indices and f64 probabilities; the caller maps labels to indices.
@@ -9,9 +10,11 @@
 mod bootstrap;
 mod classification;
 mod curves;
+pub mod drift;
 mod fairness;
 mod regression;
 mod roc;
+mod special;
 
 pub use bootstrap::{
     Bootstrap, ClassificationIntervals, Interval, RegressionIntervals, classification_intervals,
@@ -41,4 +44,18 @@ pub enum StatsError {
     },
     #[error("row {row} has a missing or non-finite value")]
     NonFinite { row: usize },
+}
+
+/// Serialises a float that may be non-finite as JSON has no spelling for it: the strings
+/// `"Infinity"`, `"-Infinity"` and `"NaN"` (as Python's json module and the fixtures write).
+pub fn serialize_float<S: serde::Serializer>(x: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+    if x.is_finite() {
+        serializer.serialize_f64(*x)
+    } else if x.is_nan() {
+        serializer.serialize_str("NaN")
+    } else if *x > 0.0 {
+        serializer.serialize_str("Infinity")
+    } else {
+        serializer.serialize_str("-Infinity")
+    }
 }

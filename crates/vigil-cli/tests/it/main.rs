@@ -480,3 +480,228 @@ fn eval_register_stores_the_version_and_evaluation_once() {
     assert_eq!(second["registered"]["cached"], true);
     assert!(workspace.path().join("vigil.sqlite3").exists());
 }
+
+/// The kit's tolerance for a drift value at a dotted path (first matching rule of the kit's
+/// comparison table): counts, names, methods and flags exact; bin edges rtol 1e-9; p-values and
+/// the p-value-like Evidently scores rtol 1e-6, atol 1e-12; everything else rtol 1e-6, atol 1e-9.
+fn drift_tolerance(path: &str) -> Option<(f64, f64)> {
+    const EXACT: [&str; 14] = [
+        "n_ref",
+        "n_cur",
+        "missing_ref",
+        "missing_cur",
+        "n_drifted",
+        "n_columns",
+        "dof",
+        "ref_count",
+        "cur_count",
+        "categories",
+        "method",
+        "scheme",
+        "drifted",
+        "dataset_drift",
+    ];
+    let last = path.rsplit('.').next().unwrap_or(path);
+    if EXACT.contains(&last) || last == "type" || path.ends_with("ks.pvalue_method_auto") {
+        None
+    } else if last == "inner_edges" {
+        Some((1e-9, 1e-12))
+    } else if path.contains("pvalue")
+        || path.ends_with("evidently.default.score")
+        || path.ends_with("evidently.ks_chisquare.score")
+    {
+        Some((1e-6, 1e-12))
+    } else {
+        Some((1e-6, 1e-9))
+    }
+}
+
+/// Checks every value the kit expects at `path` (arrays element-wise under the array's rule);
+/// collects failures instead of stopping at the first.
+fn compare_drift(got: &Value, want: &Value, path: &str, failures: &mut Vec<String>) {
+    compare_drift_under(got, want, path, path, failures);
+}
+
+fn compare_drift_under(
+    got: &Value,
+    want: &Value,
+    path: &str,
+    rule: &str,
+    failures: &mut Vec<String>,
+) {
+    match (got, want) {
+        (Value::Object(g), Value::Object(w)) => {
+            for (k, wv) in w {
+                let child = format!("{path}.{k}");
+                match g.get(k) {
+                    Some(gv) => compare_drift_under(gv, wv, &child, &child, failures),
+                    None => failures.push(format!("{child}: missing")),
+                }
+            }
+        }
+        (Value::Array(g), Value::Array(w)) => {
+            if g.len() != w.len() {
+                failures.push(format!("{path}: length {} vs {}", g.len(), w.len()));
+                return;
+            }
+            for (i, (gv, wv)) in g.iter().zip(w).enumerate() {
+                compare_drift_under(gv, wv, &format!("{path}[{i}]"), rule, failures);
+            }
+        }
+        (Value::Number(g), Value::Number(w)) => {
+            let (g, w) = (g.as_f64().expect("g"), w.as_f64().expect("w"));
+            let ok = match drift_tolerance(rule) {
+                None => g == w,
+                Some((rtol, atol)) => (g - w).abs() <= atol + rtol * w.abs(),
+            };
+            if !ok {
+                failures.push(format!("{path}: got {g:e}, want {w:e}"));
+            }
+        }
+        (g, w) => {
+            if g != w {
+                failures.push(format!("{path}: got {g}, want {w}"));
+            }
+        }
+    }
+}
+
+/// Runs `vigil drift` on a kit drift case (paths relative to the kit, as the case gives them)
+/// and compares the whole `drift` section with the kit's, Evidently sub-sections included.
+fn drift_case(case: &str, current_override: Option<&str>) {
+    let spec: Value = serde_json::from_str(
+        &std::fs::read_to_string(kit(&format!("cases/{case}/case.json"))).expect("case"),
+    )
+    .expect("JSON");
+    let mut want = expected(case)["drift"].clone();
+    let list = |kind: &str| -> String {
+        spec["columns"][kind]
+            .as_array()
+            .expect("columns")
+            .iter()
+            .map(|c| c.as_str().expect("name"))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let current = current_override.unwrap_or_else(|| spec["current"].as_str().expect("current"));
+    if current_override.is_some() {
+        want["current"] = json!(current);
+    }
+    let dir = tempfile::tempdir().expect("temp");
+    let out = dir.path().join("drift.json");
+    let output = Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .current_dir(kit(""))
+        .args([
+            "drift",
+            "--reference",
+            spec["reference"].as_str().expect("reference"),
+        ])
+        .args(["--current", current])
+        .args([
+            "--numerical",
+            &list("numerical"),
+            "--categorical",
+            &list("categorical"),
+        ])
+        .arg("--json")
+        .arg(&out)
+        .output()
+        .expect("run vigil");
+    assert!(
+        output.status.success(),
+        "{case}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let got: Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).expect("JSON written")).expect("JSON");
+    let mut failures = Vec::new();
+    compare_drift(&got["drift"], &want, "drift", &mut failures);
+    assert!(
+        failures.is_empty(),
+        "{case} on {current}:\n{}",
+        failures.join("\n")
+    );
+}
+
+mod drift_equals_scipy_and_evidently {
+    use super::drift_case;
+
+    #[test]
+    fn drift_none() {
+        drift_case("drift_none", None);
+    }
+
+    #[test]
+    fn drift_mild() {
+        drift_case("drift_mild", None);
+    }
+
+    #[test]
+    fn drift_strong() {
+        drift_case("drift_strong", None);
+    }
+
+    #[test]
+    fn drift_strong_from_parquet() {
+        drift_case("drift_strong", Some("data/credit_current_strong.parquet"));
+    }
+}
+
+#[test]
+fn drift_chooses_columns_and_says_why_it_left_some_out() {
+    let (ok, json) = vigil_json(&[
+        "drift",
+        "--reference",
+        kit("data/credit_reference.csv").to_str().expect("path"),
+        "--current",
+        kit("data/credit_current_strong.csv")
+            .to_str()
+            .expect("path"),
+        "--exclude",
+        "default",
+    ]);
+    assert!(ok, "{json}");
+    let drift = &json["drift"];
+    let excluded: Vec<(&str, &str)> = drift["excluded"]
+        .as_array()
+        .expect("excluded")
+        .iter()
+        .map(|e| {
+            (
+                e["name"].as_str().expect("name"),
+                e["reason"].as_str().expect("reason"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        excluded.iter().map(|e| e.0).collect::<Vec<_>>(),
+        ["id", "timestamp", "default"]
+    );
+    assert!(excluded[0].1.contains("identifier"), "{excluded:?}");
+    // The twelve feature columns remain, typed by their values.
+    assert_eq!(drift["n_columns"], 12);
+    assert_eq!(drift["columns"]["region"]["type"], "categorical");
+    assert_eq!(drift["columns"]["income"]["type"], "numerical");
+    let reason = drift["columns"]["income"]["evidently"]["default"]["reason"]
+        .as_str()
+        .expect("reason");
+    assert!(reason.contains("more than 1000"), "{reason}");
+    assert_eq!(drift["evidently"]["default"]["dataset_drift"], true);
+}
+
+#[test]
+fn drift_errors_name_the_column() {
+    let (ok, json) = vigil_json(&[
+        "drift",
+        "--reference",
+        kit("data/credit_reference.csv").to_str().expect("path"),
+        "--current",
+        kit("data/credit_current_none.csv").to_str().expect("path"),
+        "--numerical",
+        "region",
+    ]);
+    assert!(!ok);
+    let message = json["error"]["message"].as_str().expect("message");
+    assert!(message.contains("`region` is not numeric"), "{message}");
+    assert_eq!(json["error"]["kind"], "usage");
+}
