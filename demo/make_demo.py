@@ -399,6 +399,8 @@ def main() -> None:
                 "timestamp_column": "timestamp",
                 "target_column": TARGET,
                 "sensitive_columns": ["sex"],
+                # Monitoring: weekly windows; the training weeks are the reference.
+                "monitoring": {"window": "week", "reference_windows": TRAIN_WEEKS, "exclude": ["id"]},
             }
         ],
         "generated_with": {

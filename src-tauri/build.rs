@@ -11,6 +11,9 @@ fn main() {
         "get_evaluation_charts",
         "preview_dataset",
         "evaluate_model_file",
+        "list_monitoring_runs",
+        "get_monitoring",
+        "get_drift_cell",
     ]);
     let attributes = tauri_build::Attributes::new()
         .config_path("../tauri.conf.json")

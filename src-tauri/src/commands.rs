@@ -2,6 +2,7 @@
 
 use tauri::ipc::Invoke;
 use tauri::{Runtime, State};
+use vigil_engine::stored_monitoring::{DriftCellDetail, MonitoringDetail, MonitoringRunSummary};
 use vigil_engine::views::{
     AuditEvent, ChartView, DatasetPreview, DatasetSummary, EvaluateFileRequest, EvaluationDetail,
     EvaluationSummary, ModelSummary, WorkspaceInfo,
@@ -19,7 +20,10 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         get_evaluation,
         get_evaluation_charts,
         preview_dataset,
-        evaluate_model_file
+        evaluate_model_file,
+        list_monitoring_runs,
+        get_monitoring,
+        get_drift_cell
     ]
 }
 
@@ -86,6 +90,40 @@ async fn evaluate_model_file(
 ) -> Result<EvaluationSummary, IpcError> {
     workspace
         .evaluate_model_file(&request, &vigil_engine::current_actor())
+        .await
+        .map_err(IpcError::from)
+}
+
+#[tauri::command]
+async fn list_monitoring_runs(
+    workspace: State<'_, Workspace>,
+) -> Result<Vec<MonitoringRunSummary>, IpcError> {
+    workspace
+        .list_monitoring_runs()
+        .await
+        .map_err(IpcError::from)
+}
+
+#[tauri::command]
+async fn get_monitoring(
+    workspace: State<'_, Workspace>,
+    id: i64,
+) -> Result<MonitoringDetail, IpcError> {
+    workspace
+        .monitoring_detail(id)
+        .await
+        .map_err(IpcError::from)
+}
+
+#[tauri::command]
+async fn get_drift_cell(
+    workspace: State<'_, Workspace>,
+    id: i64,
+    window: usize,
+    column: String,
+) -> Result<DriftCellDetail, IpcError> {
+    workspace
+        .drift_cell(id, window, &column)
         .await
         .map_err(IpcError::from)
 }

@@ -4,7 +4,14 @@
 //! Architecture invariant: this is the only crate that sees plotters; it computes nothing about
 //! the data — the series arrive ready to draw.
 
+mod over_time;
+
 use plotters::prelude::*;
+
+pub use over_time::{
+    Distribution, Heatmap, TimeSeries, TimeSeriesChart, distribution_svg, heatmap_svg,
+    time_series_svg,
+};
 
 /// A named line of (x, y) points.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,7 +35,7 @@ pub struct UnitChart {
 
 #[derive(Debug, thiserror::Error)]
 #[error("the chart cannot be drawn: {0}")]
-pub struct ChartError(String);
+pub struct ChartError(pub(crate) String);
 
 const PALETTE: [RGBColor; 4] = [
     RGBColor(37, 99, 235),

@@ -55,6 +55,67 @@ enum Command {
     /// Compare a current dataset with a reference, column by column (KS, Wasserstein, PSI,
     /// Jensen–Shannon, chi-square; Evidently's default choice of method and thresholds).
     Drift(DriftArgs),
+    /// Follow a model over time: split the data into windows and report, per window, drift
+    /// against a reference, realised performance (with labels), fairness gaps, and an estimate
+    /// of accuracy from the model's confidence.
+    Monitor(MonitorArgs),
+}
+
+/// `vigil monitor`'s flags.
+#[derive(Debug, clap::Args)]
+struct MonitorArgs {
+    /// The model; without it, only drift is monitored.
+    #[arg(long, value_name = "MODEL")]
+    model: Option<PathBuf>,
+    #[arg(long, value_name = "DATA")]
+    data: PathBuf,
+    /// The column that orders rows in time (default: the dataset's timestamp column).
+    #[arg(long, value_name = "COL")]
+    timestamp: Option<String>,
+    /// day, week (ISO, Monday first), month, or rows:N.
+    #[arg(long, value_name = "WINDOW", default_value = "week")]
+    window: String,
+    /// The reference data to compare each window with.
+    #[arg(long, value_name = "DATA", conflicts_with = "reference_windows")]
+    reference: Option<PathBuf>,
+    /// Or: the first N windows of the data are the reference.
+    #[arg(long, value_name = "N")]
+    reference_windows: Option<usize>,
+    /// The label column, for realised performance and fairness.
+    #[arg(long, value_name = "COL")]
+    target: Option<String>,
+    #[arg(long, value_name = "LABEL")]
+    pos_label: Option<String>,
+    /// Sensitive columns (repeatable; `a,b` is the intersection of a and b).
+    #[arg(long, value_name = "COL[,COL…]")]
+    sensitive: Vec<String>,
+    /// Numeric columns to check for drift (default: every feature column).
+    #[arg(long, value_name = "COL", value_delimiter = ',')]
+    numerical: Vec<String>,
+    #[arg(long, value_name = "COL", value_delimiter = ',')]
+    categorical: Vec<String>,
+    /// Columns never checked for drift (an id, a label, a logged prediction).
+    #[arg(long, value_name = "COL", value_delimiter = ',')]
+    exclude: Vec<String>,
+    /// Bind dataset columns to a model input: NAME=COL[,COL…] (repeatable).
+    #[arg(long = "input", value_name = "NAME=COLS", value_parser = parse_binding)]
+    inputs: Vec<InputBinding>,
+    /// Write `{"monitoring": …}` as JSON to FILE (`-` for standard output).
+    #[arg(long, value_name = "FILE")]
+    json: Option<String>,
+}
+
+fn sensitive_lists(flags: &[String]) -> Vec<Vec<String>> {
+    flags
+        .iter()
+        .map(|s| {
+            s.split(',')
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .collect()
 }
 
 /// `vigil drift`'s flags.
@@ -316,6 +377,33 @@ fn run(command: Command, data_dir: Option<PathBuf>) -> Result<bool, (EngineError
                 print_metrics(out, &result)
             }))
         }
+        Command::Monitor(args) => {
+            let window = vigil_engine::monitor::WindowSpec::parse(&args.window)
+                .map_err(|e| (e, args.json.clone()))?;
+            let sensitive = sensitive_lists(&args.sensitive);
+            let files = vigil_engine::monitor::MonitorFiles {
+                model: args.model.as_deref(),
+                data: &args.data,
+                reference: args.reference.as_deref(),
+                reference_windows: args.reference_windows,
+                timestamp: args.timestamp.as_deref(),
+                window,
+                columns: vigil_engine::drift::DriftColumns {
+                    numerical: args.numerical,
+                    categorical: args.categorical,
+                    exclude: args.exclude,
+                },
+                target: args.target.as_deref(),
+                pos_label: args.pos_label.as_deref(),
+                sensitive: &sensitive,
+                inputs: &args.inputs,
+            };
+            let result =
+                vigil_engine::monitor::monitor_files(&files).map_err(|e| (e, args.json.clone()))?;
+            Ok(emit(args.json.as_deref(), &result, |out| {
+                print_monitoring(out, &result["monitoring"])
+            }))
+        }
         Command::Drift(args) => {
             let selection = vigil_engine::drift::DriftColumns {
                 numerical: args.numerical,
@@ -330,6 +418,49 @@ fn run(command: Command, data_dir: Option<PathBuf>) -> Result<bool, (EngineError
             }))
         }
     }
+}
+
+/// One line per window: rows, drifted columns, realised and estimated accuracy, fairness gaps.
+fn print_monitoring(out: &mut impl Write, monitoring: &serde_json::Value) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "reference: {} ({} rows)",
+        monitoring["reference"].as_str().unwrap_or(""),
+        monitoring["reference_rows"]
+    )?;
+    writeln!(
+        out,
+        "{:<22} {:>7} {:>8} {:>9} {:>10}  notes",
+        "window", "rows", "drifted", "accuracy", "estimated"
+    )?;
+    let number = |v: &serde_json::Value| v.as_f64().map_or("—".to_owned(), |x| format!("{x:.4}"));
+    for window in monitoring["windows"].as_array().into_iter().flatten() {
+        let accuracy = window["performance"]
+            .as_array()
+            .and_then(|p| p.iter().find(|m| m["name"] == "accuracy"))
+            .map_or(serde_json::Value::Null, |m| m["value"].clone());
+        let mut notes: Vec<String> = window["warnings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|w| w.as_str().map(str::to_owned))
+            .collect();
+        if window["in_reference"] == true {
+            notes.insert(0, "reference".to_owned());
+        }
+        writeln!(
+            out,
+            "{:<22} {:>7} {:>4}/{:<3} {:>9} {:>10}  {}",
+            window["label"].as_str().unwrap_or(""),
+            window["rows"],
+            window["drifted_columns"],
+            window["drift"].as_array().map_or(0, Vec::len),
+            number(&accuracy),
+            number(&window["estimated_accuracy"]),
+            notes.join("; ")
+        )?;
+    }
+    Ok(())
 }
 
 /// The drift table: one line per column with Evidently's default method, score and verdict.

@@ -35,13 +35,17 @@ impl Default for KindGuess {
 }
 
 impl KindGuess {
-    pub(crate) fn observe(&mut self, value: &str) {
+    /// Narrows the guess by one present value; returns the value as a number while every
+    /// value so far has been one (so numeric columns are parsed once).
+    pub(crate) fn observe(&mut self, value: &str) -> Option<f64> {
         self.seen = true;
-        if self.integer {
-            self.integer = value.parse::<i64>().is_ok();
-        }
+        let mut parsed = None;
         if self.number {
-            self.number = value.parse::<f64>().is_ok_and(f64::is_finite);
+            parsed = value.parse::<f64>().ok().filter(|x| x.is_finite());
+            self.number = parsed.is_some();
+        }
+        if self.integer {
+            self.integer = self.number && value.parse::<i64>().is_ok();
         }
         if self.boolean {
             self.boolean = matches!(
@@ -52,6 +56,7 @@ impl KindGuess {
         if self.timestamp {
             self.timestamp = is_timestamp(value);
         }
+        parsed
     }
 
     pub(crate) fn kind(self) -> ColumnKind {

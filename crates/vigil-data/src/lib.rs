@@ -174,17 +174,23 @@ pub fn read_csv(bytes: &[u8]) -> Result<Dataset, DataError> {
         .has_headers(false)
         .flexible(true)
         .from_reader(bytes);
-    let mut records = reader.byte_records();
-    let header = match records.next() {
-        Some(record) => record.map_err(|e| malformed(&e))?,
-        None => return Err(DataError::Empty),
-    };
+    let mut header = csv::ByteRecord::new();
+    if !reader
+        .read_byte_record(&mut header)
+        .map_err(|e| malformed(&e))?
+    {
+        return Err(DataError::Empty);
+    }
     let names = header_names(&header)?;
-    let mut kinds: Vec<kind::KindGuess> = vec![kind::KindGuess::default(); names.len()];
-    let mut missing = vec![0_u64; names.len()];
-    let mut raw: Vec<Vec<Option<String>>> = vec![Vec::new(); names.len()];
-    for record in records {
-        let record = record.map_err(|e| malformed(&e))?;
+    let mut columns_in: Vec<ColumnBuffer> =
+        (0..names.len()).map(|_| ColumnBuffer::default()).collect();
+    let mut row_count = 0u64;
+    // One record buffer for the whole file.
+    let mut record = csv::ByteRecord::new();
+    while reader
+        .read_byte_record(&mut record)
+        .map_err(|e| malformed(&e))?
+    {
         let line = record.position().map_or(0, csv::Position::line);
         if record.len() != names.len() {
             return Err(DataError::RaggedRow {
@@ -198,36 +204,21 @@ pub fn read_csv(bytes: &[u8]) -> Result<Dataset, DataError> {
                 line,
                 column: index + 1,
             })?;
-            if is_missing(field) {
-                missing[index] += 1;
-                raw[index].push(None);
-            } else {
-                kinds[index].observe(field);
-                raw[index].push(Some(field.to_owned()));
-            }
+            columns_in[index].push(field);
         }
+        row_count += 1;
     }
-    let row_count = raw.first().map_or(0, Vec::len) as u64;
     if row_count == 0 {
         return Err(DataError::NoRows);
     }
     let mut profiles = Vec::with_capacity(names.len());
     let mut columns = Vec::with_capacity(names.len());
-    for (((name, guess), missing), values) in names.into_iter().zip(kinds).zip(missing).zip(raw) {
-        let kind = guess.kind();
+    for (name, buffer) in names.into_iter().zip(columns_in) {
+        let kind = buffer.guess.kind();
+        let missing = buffer.missing;
         let values = match kind {
-            ColumnKind::Integer | ColumnKind::Number => ColumnValues::Number(
-                values
-                    .iter()
-                    // Every present value parsed when the kind was decided.
-                    .map(|v| {
-                        v.as_deref()
-                            .and_then(|v| v.parse::<f64>().ok())
-                            .unwrap_or(f64::NAN)
-                    })
-                    .collect(),
-            ),
-            _ => ColumnValues::Text(values),
+            ColumnKind::Integer | ColumnKind::Number => ColumnValues::Number(buffer.numbers),
+            _ => ColumnValues::Text(buffer.texts()),
         };
         profiles.push(ColumnProfile {
             name: name.clone(),
@@ -244,6 +235,58 @@ pub fn read_csv(bytes: &[u8]) -> Result<Dataset, DataError> {
         columns: profiles,
     };
     Ok(Dataset { profile, columns })
+}
+
+/// One column while a CSV is read: every field's text in one buffer (no allocation per cell),
+/// and the parsed numbers for as long as every present value is a number.
+#[derive(Default)]
+struct ColumnBuffer {
+    guess: kind::KindGuess,
+    /// Set once a present value is not a number.
+    not_numeric: bool,
+    missing: u64,
+    text: String,
+    /// End offset in `text` of each field; `None` for a missing value.
+    ends: Vec<Option<usize>>,
+    numbers: Vec<f64>,
+}
+
+impl ColumnBuffer {
+    fn push(&mut self, field: &str) {
+        if is_missing(field) {
+            self.missing += 1;
+            self.ends.push(None);
+            if !self.not_numeric {
+                self.numbers.push(f64::NAN);
+            }
+            return;
+        }
+        let number = self.guess.observe(field);
+        self.text.push_str(field);
+        self.ends.push(Some(self.text.len()));
+        match number {
+            Some(x) => self.numbers.push(x),
+            // No longer a numeric column: the numbers are not needed.
+            None => {
+                self.not_numeric = true;
+                self.numbers = Vec::new();
+            }
+        }
+    }
+
+    fn texts(&self) -> Vec<Option<String>> {
+        let mut start = 0;
+        self.ends
+            .iter()
+            .map(|end| {
+                end.map(|end| {
+                    let value = self.text[start..end].to_owned();
+                    start = end;
+                    value
+                })
+            })
+            .collect()
+    }
 }
 
 fn header_names(header: &csv::ByteRecord) -> Result<Vec<String>, DataError> {

@@ -61,6 +61,15 @@ struct DemoDataset {
     target_column: Option<String>,
     #[serde(default)]
     sensitive_columns: Vec<String>,
+    monitoring: Option<DemoMonitoring>,
+}
+
+#[derive(Debug, Deserialize)]
+struct DemoMonitoring {
+    window: String,
+    reference_windows: usize,
+    #[serde(default)]
+    exclude: Vec<String>,
 }
 
 fn embedded(file: &str) -> Result<&'static [u8]> {
@@ -128,6 +137,31 @@ pub(crate) async fn seed(workspace: &Workspace) -> Result<()> {
                 workspace
                     .evaluate_version(version, imported.item.id, &settings, false, DEMO_ACTOR)
                     .await?;
+            }
+            // Real monitoring: every version followed week by week against its training weeks.
+            if let Some(monitoring) = &dataset.monitoring {
+                let settings = crate::stored_monitoring::MonitoringSettings {
+                    window: crate::monitor::WindowSpec::parse(&monitoring.window)?,
+                    timestamp: None,
+                    reference: crate::stored_monitoring::MonitoringReference::LeadingWindows {
+                        windows: monitoring.reference_windows,
+                    },
+                    target: Some(target.clone()),
+                    pos_label: None,
+                    sensitive: settings.sensitive.clone(),
+                    exclude: monitoring.exclude.clone(),
+                };
+                for &version in &versions {
+                    workspace
+                        .monitor_version(
+                            Some(version),
+                            imported.item.id,
+                            &settings,
+                            false,
+                            DEMO_ACTOR,
+                        )
+                        .await?;
+                }
             }
         }
     }

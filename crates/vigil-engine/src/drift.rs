@@ -4,11 +4,11 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value as Json, json};
 use vigil_data::{Column, ColumnKind, ColumnValues, Dataset};
 use vigil_stats::drift::{
-    CategoryCounts, ColumnDrift, DatasetDrift, DriftError, EvidentlyPreset, NamedColumnDrift,
+    CategoryCounts, ColumnDrift, DatasetDrift, EvidentlyPreset, NamedColumnDrift,
     categorical_drift, evidently_dataset_drift, numeric_drift_sorted, plain_dataset_drift,
     sorted_finite,
 };
@@ -26,7 +26,7 @@ pub struct DriftColumns {
 }
 
 /// A column left out of an automatic choice, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExcludedColumn {
     pub name: String,
     pub reason: String,
@@ -50,10 +50,253 @@ impl DriftReport {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Treatment {
+/// How a column is compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Treatment {
     Numerical,
     Categorical,
+}
+
+/// What a later batch is compared against, kept so that scoring a batch never re-reads the
+/// reference file: per column the sorted finite values (numbers) or the category counts, and
+/// the missing count. Bin edges and every other reference-side number derive from these.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReferenceProfile {
+    pub rows: usize,
+    pub columns: Vec<ProfiledColumn>,
+    pub excluded: Vec<ExcludedColumn>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProfiledColumn {
+    pub name: String,
+    pub treatment: Treatment,
+    pub missing: u64,
+    /// Numerical: the finite values, sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sorted_values: Vec<f64>,
+    /// Categorical: the categories seen and their counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub categories: Option<CategoryTally>,
+}
+
+/// Category counts of one sample. Categories of a numeric column keep their number, so that
+/// they sort numerically.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CategoryTally {
+    pub numeric: bool,
+    /// (number for numeric columns, else 0; text; count), in first-seen order.
+    pub entries: Vec<(f64, String, u64)>,
+    pub missing: u64,
+}
+
+impl CategoryTally {
+    fn of(column: &Column) -> Self {
+        use std::collections::HashMap;
+        let mut entries: Vec<(f64, String, u64)> = Vec::new();
+        let mut missing = 0;
+        let numeric = match &column.values {
+            ColumnValues::Number(values) => {
+                // Keyed by the number's bits: one text per distinct value, not per row.
+                let mut position: HashMap<u64, usize> = HashMap::new();
+                for &v in values {
+                    if !v.is_finite() {
+                        missing += 1;
+                        continue;
+                    }
+                    // -0.0 and 0.0 are one category.
+                    let key = if v == 0.0 { 0.0f64 } else { v }.to_bits();
+                    match position.get(&key) {
+                        Some(&i) => entries[i].2 += 1,
+                        None => {
+                            position.insert(key, entries.len());
+                            entries.push((v, crate::evaluate::number_text(v), 1));
+                        }
+                    }
+                }
+                true
+            }
+            ColumnValues::Text(values) => {
+                let mut position: HashMap<&str, usize> = HashMap::new();
+                for v in values {
+                    let Some(text) = v.as_deref() else {
+                        missing += 1;
+                        continue;
+                    };
+                    match position.get(text) {
+                        Some(&i) => entries[i].2 += 1,
+                        None => {
+                            position.insert(text, entries.len());
+                            entries.push((0.0, text.to_owned(), 1));
+                        }
+                    }
+                }
+                false
+            }
+        };
+        Self {
+            numeric,
+            entries,
+            missing,
+        }
+    }
+}
+
+/// Category counts of both samples over the sorted union of their categories — numbers in
+/// numeric order when both columns are numeric, else by text in code-point order.
+fn merge_tallies(reference: &CategoryTally, current: &CategoryTally) -> CategoryCounts {
+    let mut union: Vec<(f64, &str)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (key, text, _) in reference.entries.iter().chain(&current.entries) {
+        if seen.insert(text.as_str()) {
+            union.push((*key, text));
+        }
+    }
+    if reference.numeric && current.numeric {
+        union.sort_by(|a, b| a.0.total_cmp(&b.0));
+    } else {
+        union.sort_by(|a, b| a.1.cmp(b.1));
+    }
+    let position: std::collections::HashMap<&str, usize> = union
+        .iter()
+        .enumerate()
+        .map(|(i, (_, t))| (*t, i))
+        .collect();
+    let counts = |tally: &CategoryTally| {
+        let mut counts = vec![0u64; union.len()];
+        for (_, text, count) in &tally.entries {
+            if let Some(&i) = position.get(text.as_str()) {
+                counts[i] += count;
+            }
+        }
+        counts
+    };
+    CategoryCounts {
+        reference: counts(reference),
+        current: counts(current),
+        categories: union.iter().map(|(_, t)| (*t).to_owned()).collect(),
+        missing_ref: reference.missing,
+        missing_cur: current.missing,
+    }
+}
+
+impl ReferenceProfile {
+    /// Profiles the reference's columns: those named in `selection`, or (when it names none)
+    /// every column except timestamps, identifiers and `selection.exclude`.
+    pub fn build(reference: &Dataset, selection: &DriftColumns) -> Result<Self> {
+        let (chosen, excluded) = choose_columns(reference, selection)?;
+        let mut columns = Vec::with_capacity(chosen.len());
+        for (name, treatment) in chosen {
+            let column = reference.column(&name).ok_or_else(|| {
+                EngineError::Usage(format!(
+                    "column `{name}` is missing from the reference dataset"
+                ))
+            })?;
+            let profiled = match (treatment, &column.values) {
+                (Treatment::Numerical, ColumnValues::Number(values)) => {
+                    let (sorted_values, missing) = sorted_finite(values);
+                    ProfiledColumn {
+                        name,
+                        treatment,
+                        missing,
+                        sorted_values,
+                        categories: None,
+                    }
+                }
+                (Treatment::Numerical, ColumnValues::Text(_)) => {
+                    return Err(EngineError::Usage(format!(
+                        "column `{name}` is not numeric; compare it with --categorical"
+                    )));
+                }
+                (Treatment::Categorical, _) => {
+                    let tally = CategoryTally::of(column);
+                    ProfiledColumn {
+                        name,
+                        treatment,
+                        missing: tally.missing,
+                        sorted_values: Vec::new(),
+                        categories: Some(tally),
+                    }
+                }
+            };
+            columns.push(profiled);
+        }
+        Ok(Self {
+            rows: reference.row_count(),
+            columns,
+            excluded,
+        })
+    }
+
+    /// Compares `current` with this reference. With an automatic choice, columns the current
+    /// data lacks are left out (and listed); named columns must be there.
+    pub fn compare(&self, current: &Dataset, named_columns: bool) -> Result<DriftReport> {
+        let mut excluded = self.excluded.clone();
+        let mut columns = Vec::with_capacity(self.columns.len());
+        for profiled in &self.columns {
+            let name = &profiled.name;
+            let Some(current_column) = current.column(name) else {
+                if named_columns {
+                    return Err(EngineError::Usage(format!(
+                        "column `{name}` is missing from the current dataset"
+                    )));
+                }
+                excluded.push(ExcludedColumn {
+                    name: name.clone(),
+                    reason: "not in the current dataset".to_owned(),
+                });
+                continue;
+            };
+            let drift_error = |source| EngineError::Drift {
+                column: name.clone(),
+                source,
+            };
+            let drift = match (&profiled.categories, &current_column.values) {
+                (None, ColumnValues::Number(values)) => {
+                    let (sorted, missing) = sorted_finite(values);
+                    numeric_drift_sorted(
+                        &profiled.sorted_values,
+                        profiled.missing,
+                        &sorted,
+                        missing,
+                    )
+                    .map(ColumnDrift::Numerical)
+                    .map_err(drift_error)?
+                }
+                (None, ColumnValues::Text(_)) => {
+                    return Err(EngineError::Usage(format!(
+                        "column `{name}` is numeric in the reference but not in the current data"
+                    )));
+                }
+                (Some(tally), _) => {
+                    categorical_drift(merge_tallies(tally, &CategoryTally::of(current_column)))
+                        .map(ColumnDrift::Categorical)
+                        .map_err(drift_error)?
+                }
+            };
+            columns.push(NamedColumnDrift {
+                name: name.clone(),
+                drift,
+            });
+        }
+        if columns.is_empty() {
+            return Err(EngineError::Usage(
+                "there are no columns to compare: the datasets share none that can drift"
+                    .to_owned(),
+            ));
+        }
+        let evidently = EvidentlyPreset::ALL
+            .iter()
+            .map(|&preset| (preset.key(), evidently_dataset_drift(&columns, preset)))
+            .collect();
+        Ok(DriftReport {
+            plain: plain_dataset_drift(&columns),
+            evidently,
+            columns,
+            excluded,
+        })
+    }
 }
 
 /// Compares `current` with `reference` column by column.
@@ -62,45 +305,8 @@ pub fn drift_between(
     current: &Dataset,
     selection: &DriftColumns,
 ) -> Result<DriftReport> {
-    let (chosen, excluded) = choose_columns(reference, current, selection)?;
-    if chosen.is_empty() {
-        return Err(EngineError::Usage(
-            "there are no columns to compare: the datasets share none that can drift".to_owned(),
-        ));
-    }
-    let mut columns = Vec::with_capacity(chosen.len());
-    for (name, treatment) in chosen {
-        let (Some(reference_column), Some(current_column)) =
-            (reference.column(&name), current.column(&name))
-        else {
-            return Err(EngineError::Usage(format!(
-                "column `{name}` is missing from the {} dataset",
-                if reference.column(&name).is_none() {
-                    "reference"
-                } else {
-                    "current"
-                }
-            )));
-        };
-        let drift =
-            column_drift(reference_column, current_column, treatment).map_err(|source| {
-                EngineError::Drift {
-                    column: name.clone(),
-                    source,
-                }
-            })?;
-        columns.push(NamedColumnDrift { name, drift });
-    }
-    let evidently = EvidentlyPreset::ALL
-        .iter()
-        .map(|&preset| (preset.key(), evidently_dataset_drift(&columns, preset)))
-        .collect();
-    Ok(DriftReport {
-        plain: plain_dataset_drift(&columns),
-        evidently,
-        columns,
-        excluded,
-    })
+    let named = !selection.numerical.is_empty() || !selection.categorical.is_empty();
+    ReferenceProfile::build(reference, selection)?.compare(current, named)
 }
 
 /// Columns to compare, in order, with how to treat each.
@@ -108,21 +314,11 @@ type ChosenColumns = Vec<(String, Treatment)>;
 
 fn choose_columns(
     reference: &Dataset,
-    current: &Dataset,
     selection: &DriftColumns,
 ) -> Result<(ChosenColumns, Vec<ExcludedColumn>)> {
     if !selection.numerical.is_empty() || !selection.categorical.is_empty() {
         let mut chosen = Vec::new();
         for name in &selection.numerical {
-            for dataset in [reference, current] {
-                if let Some(column) = dataset.column(name)
-                    && !matches!(column.values, ColumnValues::Number(_))
-                {
-                    return Err(EngineError::Usage(format!(
-                        "column `{name}` is not numeric; compare it with --categorical"
-                    )));
-                }
-            }
             chosen.push((name.clone(), Treatment::Numerical));
         }
         for name in &selection.categorical {
@@ -141,8 +337,6 @@ fn choose_columns(
         let name = &column.name;
         let reason = if selection.exclude.contains(name) {
             Some("excluded on request".to_owned())
-        } else if current.column(name).is_none() {
-            Some("not in the current dataset".to_owned())
         } else if column.kind == ColumnKind::Timestamp {
             Some("a timestamp orders rows; it does not drift".to_owned())
         } else if is_identifier(column) {
@@ -156,10 +350,8 @@ fn choose_columns(
                 reason,
             }),
             None => {
-                let treatment = match (&column.values, current.column(name).map(|c| &c.values)) {
-                    (ColumnValues::Number(_), Some(ColumnValues::Number(_)))
-                        if column.kind != ColumnKind::Boolean =>
-                    {
+                let treatment = match &column.values {
+                    ColumnValues::Number(_) if column.kind != ColumnKind::Boolean => {
                         Treatment::Numerical
                     }
                     _ => Treatment::Categorical,
@@ -190,92 +382,6 @@ fn is_identifier(column: &Column) -> bool {
                 .iter()
                 .all(|v| v.as_deref().is_some_and(|v| seen.insert(v)))
         }
-    }
-}
-
-fn column_drift(
-    reference: &Column,
-    current: &Column,
-    treatment: Treatment,
-) -> std::result::Result<ColumnDrift, DriftError> {
-    match (treatment, &reference.values, &current.values) {
-        (Treatment::Numerical, ColumnValues::Number(r), ColumnValues::Number(c)) => {
-            let (r, missing_r) = sorted_finite(r);
-            let (c, missing_c) = sorted_finite(c);
-            numeric_drift_sorted(&r, missing_r, &c, missing_c).map(ColumnDrift::Numerical)
-        }
-        _ => categorical_drift(category_counts(reference, current)).map(ColumnDrift::Categorical),
-    }
-}
-
-/// Category counts over the sorted union of both columns' values — numbers in numeric order
-/// when both columns are numeric, else the text of each value in code-point order; missing
-/// values are counted apart.
-fn category_counts(reference: &Column, current: &Column) -> CategoryCounts {
-    /// Present values as (sort key, text); the sort key is the number for numeric columns.
-    fn present(column: &Column) -> (Vec<(f64, String)>, u64) {
-        let mut missing = 0;
-        let mut out = Vec::new();
-        match &column.values {
-            ColumnValues::Number(values) => {
-                for &v in values {
-                    if v.is_finite() {
-                        out.push((v, crate::evaluate::number_text(v)));
-                    } else {
-                        missing += 1;
-                    }
-                }
-            }
-            ColumnValues::Text(values) => {
-                for v in values {
-                    match v {
-                        Some(text) => out.push((0.0, text.clone())),
-                        None => missing += 1,
-                    }
-                }
-            }
-        }
-        (out, missing)
-    }
-    let both_numeric = matches!(
-        (&reference.values, &current.values),
-        (ColumnValues::Number(_), ColumnValues::Number(_))
-    );
-    let (reference_values, missing_ref) = present(reference);
-    let (current_values, missing_cur) = present(current);
-    let mut categories: Vec<(f64, String)> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for (key, text) in reference_values.iter().chain(&current_values) {
-        if seen.insert(text.as_str()) {
-            categories.push((*key, text.clone()));
-        }
-    }
-    if both_numeric {
-        categories.sort_by(|a, b| a.0.total_cmp(&b.0));
-    } else {
-        categories.sort_by(|a, b| a.1.cmp(&b.1));
-    }
-    let position: std::collections::HashMap<&str, usize> = categories
-        .iter()
-        .enumerate()
-        .map(|(i, (_, text))| (text.as_str(), i))
-        .collect();
-    let count = |values: &[(f64, String)]| {
-        let mut counts = vec![0u64; categories.len()];
-        for (_, text) in values {
-            if let Some(&i) = position.get(text.as_str()) {
-                counts[i] += 1;
-            }
-        }
-        counts
-    };
-    let (reference_counts, current_counts) = (count(&reference_values), count(&current_values));
-    CategoryCounts {
-        reference: reference_counts,
-        current: current_counts,
-        categories: categories.into_iter().map(|(_, text)| text).collect(),
-        missing_ref,
-        missing_cur,
     }
 }
 

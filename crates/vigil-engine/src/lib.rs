@@ -14,8 +14,10 @@ pub mod drift;
 mod error;
 pub mod evaluate;
 pub mod import;
+pub mod monitor;
 pub mod predict;
 mod stored_evaluations;
+pub mod stored_monitoring;
 pub mod views;
 
 use std::path::{Path, PathBuf};

@@ -174,6 +174,15 @@ pub fn typescript_bindings() -> String {
         FairnessGroupRow::decl(),
         HeadlineMetric::decl(),
         MetricValue::decl(),
+        crate::monitor::MetricPoint::decl(),
+        crate::monitor::MonitoringWindow::decl(),
+        crate::monitor::WindowColumnDrift::decl(),
+        crate::monitor::WindowFairness::decl(),
+        crate::stored_monitoring::DriftCellDetail::decl(),
+        crate::stored_monitoring::HeatCell::decl(),
+        crate::stored_monitoring::MonitoringDetail::decl(),
+        crate::stored_monitoring::MonitoringRunSummary::decl(),
+        crate::stored_monitoring::NamedNumber::decl(),
     ];
     declarations.sort();
     let mut out = String::from(

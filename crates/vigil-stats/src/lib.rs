@@ -8,6 +8,7 @@
 //! Inputs are class indices and f64 probabilities; the caller maps labels to indices.
 
 mod bootstrap;
+mod calibration;
 mod classification;
 mod curves;
 pub mod drift;
@@ -20,6 +21,7 @@ pub use bootstrap::{
     Bootstrap, ClassificationIntervals, Interval, RegressionIntervals, classification_intervals,
     interval, regression_intervals,
 };
+pub use calibration::Isotonic;
 pub use classification::{Averages, ClassificationMetrics, classification_metrics};
 pub use curves::{Calibration, Curve, calibration_curve, precision_recall_curve, roc_curve};
 pub use fairness::{Disparity, Fairness, GroupRates, RATES, fairness, group_rates};

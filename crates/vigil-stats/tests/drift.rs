@@ -8,8 +8,8 @@
 
 use serde_json::Value;
 use vigil_stats::drift::{
-    CategoryCounts, categorical_drift, ks_statistic, ks_two_sample, kstwo_sf, numeric_drift,
-    psi_floored, shares, sorted_finite, wasserstein,
+    CategoryCounts, categorical_drift, ks_statistic, ks_two_sample, kstwo_sf, merge_statistics,
+    numeric_drift, psi_floored, shares, sorted_finite, wasserstein,
 };
 
 fn reference() -> Value {
@@ -129,6 +129,18 @@ fn properties_hold_on_random_samples() {
             ks_two_sample(&b, &a).pvalue,
             "round {round}"
         );
+        // The fused single pass gives the same numbers as the separate ones, and the radix
+        // sort the same order as a comparison sort.
+        let merged = merge_statistics(&a, &b);
+        assert_eq!(merged.ks_statistic, ks_statistic(&a, &b));
+        assert_eq!(merged.wasserstein, wasserstein(&a, &b));
+        let mut compared: Vec<f64> = reference
+            .iter()
+            .copied()
+            .filter(|v| v.is_finite())
+            .collect();
+        compared.sort_by(f64::total_cmp);
+        assert_eq!(a, compared, "round {round}");
         // Wasserstein ≥ 0 and symmetric; PSI and JS ≥ 0.
         assert!(drift.wasserstein >= 0.0, "round {round}");
         assert!(
@@ -190,4 +202,26 @@ fn categorical_drift_counts_missing_and_new_categories() {
     // Reported as JSON the infinite statistic is spelled out, not null.
     let json = serde_json::to_value(&drift).expect("json");
     assert_eq!(json["chi2_gof"]["statistic"], "Infinity");
+}
+
+#[test]
+fn large_samples_sort_like_a_comparison_sort() {
+    let mut rng = Rng(7);
+    let values: Vec<f64> = (0..5000)
+        .map(|i| match i % 7 {
+            0 => -rng.next() * 1e6,
+            1 => 0.0,
+            2 => -0.0,
+            3 => f64::NAN,
+            _ => rng.next() * 100.0 - 50.0,
+        })
+        .collect();
+    let (sorted, dropped) = sorted_finite(&values);
+    let mut expected: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    expected.sort_by(f64::total_cmp);
+    assert_eq!(dropped, values.len() as u64 - expected.len() as u64);
+    assert_eq!(
+        sorted.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+        expected.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+    );
 }

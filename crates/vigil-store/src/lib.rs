@@ -9,6 +9,7 @@ mod blobs;
 mod datasets;
 mod evaluations;
 mod models;
+mod monitoring;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -25,6 +26,7 @@ pub use evaluations::{
     EvaluationOutcome, EvaluationRow, FairnessRow, MetricValueRow, PredictionRow,
 };
 pub use models::{ModelRow, ModelVersionRow, NewModelVersion, VersionImport};
+pub use monitoring::{DriftResultRow, MonitoringRunRow, NewMonitoringRun};
 /// The database driver's error, carried inside [`StoreError`] for the log.
 pub use sqlx::Error as SqlxError;
 

@@ -34,6 +34,8 @@ suggestedTarget: string | null, };
 
 export type DatasetSummary = { id: number, name: string, description: string, sha256: string, sizeBytes: number, format: string, rowCount: number, columns: Array<ColumnSummary>, timestampColumn: string | null, source: string, createdAt: string, };
 
+export type DriftCellDetail = { column: string, window: string, kind: string, method: string, reason: string, score: number, threshold: number, drifted: boolean, statistics: Array<NamedNumber>, chart: ChartView, };
+
 export type ErrorCode = "not_found" | "invalid_input" | "conflict" | "storage" | "internal";
 
 export type EvaluateFileRequest = { modelPath: string, dataPath: string, modelName: string, target: string, posLabel: string | null, 
@@ -68,7 +70,15 @@ export type FairnessGroupRow = { sensitive: string, group: string, count: number
 
 export type HeadlineMetric = { name: string, value: number | null, };
 
+export type HeatCell = { 
+/**
+ * 0 = no sign of drift, 0.5 = at the threshold, 1 = far past it.
+ */
+level: number, drifted: boolean, score: number, method: string, };
+
 export type IpcError = { code: ErrorCode, message: string, };
+
+export type MetricPoint = { name: string, value: number, ci_low: number | null, ci_high: number | null, };
 
 export type MetricValue = { name: string, averaging: string, classLabel: string, value: number | null, 
 /**
@@ -87,5 +97,41 @@ export type ModelVersionSummary = { id: number,
  * 1, 2, 3 … within its model.
  */
 version: number, sha256: string, sizeBytes: number, source: string, notes: string, createdAt: string, createdBy: string, };
+
+export type MonitoringDetail = { summary: MonitoringRunSummary, estimateNote: string | null, windows: Array<MonitoringWindow>, 
+/**
+ * Heatmap rows, in order.
+ */
+columns: Array<string>, 
+/**
+ * `[column][window]`.
+ */
+cells: Array<Array<HeatCell | null>>, 
+/**
+ * Performance, fairness and drift over time, and the heatmap, as SVG.
+ */
+charts: Array<ChartView>, };
+
+export type MonitoringRunSummary = { id: number, modelName: string | null, modelVersion: number | null, modelVersionId: number | null, datasetName: string, window: string, reference: string, windows: number, latestWindow: string | null, latestShareDrifted: number | null, createdAt: string, cached: boolean, };
+
+export type MonitoringWindow = { label: string, start: string, end: string, rows: number, 
+/**
+ * The window is part of the reference (its drift is against data that includes it).
+ */
+in_reference: boolean, warnings: Array<string>, drifted_columns: number, share_drifted: number, dataset_drift: boolean, drift: Array<WindowColumnDrift>, 
+/**
+ * Realised performance where the window has labels.
+ */
+performance: Array<MetricPoint>, 
+/**
+ * Estimated accuracy from calibrated confidence (no labels needed); classifiers only.
+ */
+estimated_accuracy: number | null, fairness: Array<WindowFairness>, };
+
+export type NamedNumber = { name: string, value: number | null, note: string | null, };
+
+export type WindowColumnDrift = { column: string, kind: string, method: string, reason: string, score: number, threshold: number, drifted: boolean, };
+
+export type WindowFairness = { sensitive: string, demographic_parity_difference: number, equalized_odds_difference: number, };
 
 export type WorkspaceInfo = { dataDir: string, databasePath: string, appVersion: string, schemaVersion: number, demoSeeded: boolean, };

@@ -534,3 +534,170 @@ mod evaluate_form {
         );
     }
 }
+
+mod monitoring {
+    use vigil_engine::monitor::WindowSpec;
+    use vigil_engine::stored_monitoring::{MonitoringReference, MonitoringSettings};
+    use vigil_engine::{DemoSeeding, Workspace};
+
+    #[tokio::test]
+    async fn the_demo_is_monitored_week_by_week_and_finds_the_injected_drift() {
+        let dir = tempfile::tempdir().expect("temp");
+        let workspace = Workspace::open(dir.path(), DemoSeeding::WhenEmpty)
+            .await
+            .expect("open");
+        let runs = workspace.list_monitoring_runs().await.expect("runs");
+        assert_eq!(runs.len(), 2, "one run per demo version");
+        let run = runs
+            .iter()
+            .find(|r| r.model_version == Some(2))
+            .expect("v2");
+        assert_eq!(run.windows, 12);
+        assert_eq!(run.window, "week");
+        let detail = workspace.monitoring_detail(run.id).await.expect("detail");
+        assert_eq!(detail.windows.len(), 12);
+        assert_eq!(detail.windows.iter().filter(|w| w.in_reference).count(), 8);
+        assert_eq!(detail.windows[0].label, "week of 2026-01-05");
+        // The demo injects income and utilization shifts from week 9 on: every later window
+        // flags both, and no reference window flags either.
+        for (index, window) in detail.windows.iter().enumerate() {
+            for column in ["income", "utilization"] {
+                let verdict = window
+                    .drift
+                    .iter()
+                    .find(|c| c.column == column)
+                    .expect("column monitored");
+                assert_eq!(verdict.drifted, index >= 8, "{column} in {}", window.label);
+            }
+            // Labels exist: realised accuracy with its interval, and the estimate beside it.
+            let accuracy = window
+                .performance
+                .iter()
+                .find(|m| m.name == "accuracy")
+                .expect("accuracy");
+            assert!(accuracy.ci_low.expect("low") <= accuracy.value);
+            let estimate = window.estimated_accuracy.expect("estimate");
+            assert!((0.5..=1.0).contains(&estimate), "{estimate}");
+            assert_eq!(window.fairness.len(), 1, "the sex gap");
+        }
+        // The label, the id and the timestamp are never monitored as features.
+        for excluded in ["default", "id", "timestamp"] {
+            assert!(!detail.columns.iter().any(|c| c == excluded), "{excluded}");
+        }
+        let titles: Vec<&str> = detail.charts.iter().map(|c| c.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "Accuracy over time",
+                "Fairness gap over time",
+                "Drifted columns over time",
+                "Drift heatmap"
+            ]
+        );
+        // Both versions share the accuracy chart.
+        let accuracy_chart = &detail.charts[0].svg;
+        assert!(accuracy_chart.contains("v1 accuracy") && accuracy_chart.contains("v2 accuracy"));
+        assert_eq!(detail.cells.len(), detail.columns.len());
+
+        let income = detail
+            .columns
+            .iter()
+            .position(|c| c == "income")
+            .expect("income");
+        let cell = detail.cells[income][10].as_ref().expect("cell");
+        assert!(cell.drifted && cell.level > 0.5, "{cell:?}");
+        let drill = workspace
+            .drift_cell(run.id, 10, "income")
+            .await
+            .expect("cell detail");
+        assert_eq!(drill.method, "Wasserstein distance (normed)");
+        assert!(drill.reason.contains("more than 1000"), "{}", drill.reason);
+        assert!(drill.drifted);
+        assert!(drill.chart.svg.contains("reference") && drill.chart.svg.contains("income"));
+        assert!(
+            drill
+                .statistics
+                .iter()
+                .any(|s| s.name == "KS p-value" && s.value.is_some())
+        );
+        // VIGIL_DUMP_CHARTS=DIR keeps the pictures for a look (README screenshots).
+        if let Ok(out) = std::env::var("VIGIL_DUMP_CHARTS") {
+            std::fs::create_dir_all(&out).expect("dump dir");
+            for (i, chart) in detail.charts.iter().chain([&drill.chart]).enumerate() {
+                std::fs::write(format!("{out}/monitoring-{i}.svg"), &chart.svg).expect("dump");
+            }
+        }
+        let region = workspace
+            .drift_cell(run.id, 10, "region")
+            .await
+            .expect("region");
+        assert_eq!(region.kind, "categorical");
+        assert!(workspace.drift_cell(run.id, 99, "income").await.is_err());
+    }
+
+    #[tokio::test]
+    async fn the_same_inputs_return_the_stored_run_and_bad_settings_store_nothing() {
+        let dir = tempfile::tempdir().expect("temp");
+        let workspace = Workspace::open(dir.path(), DemoSeeding::WhenEmpty)
+            .await
+            .expect("open");
+        let runs = workspace.list_monitoring_runs().await.expect("runs");
+        let run = &runs[0];
+        let dataset = workspace.list_datasets().await.expect("datasets")[0].id;
+        let version = run.model_version_id;
+        let settings = MonitoringSettings {
+            window: WindowSpec::Week,
+            timestamp: None,
+            reference: MonitoringReference::LeadingWindows { windows: 8 },
+            target: Some("default".to_owned()),
+            pos_label: None,
+            sensitive: vec![vec!["sex".to_owned()]],
+            exclude: vec!["id".to_owned()],
+        };
+        let again = workspace
+            .monitor_version(version, dataset, &settings, false, "tester")
+            .await
+            .expect("cached");
+        assert!(again.cached);
+        assert_eq!(again.id, run.id);
+        // Monthly windows: three of them; the reference takes all three → refused, nothing stored.
+        let monthly = MonitoringSettings {
+            window: WindowSpec::Month,
+            reference: MonitoringReference::LeadingWindows { windows: 3 },
+            ..settings.clone()
+        };
+        let error = workspace
+            .monitor_version(version, dataset, &monthly, false, "tester")
+            .await
+            .expect_err("no window left to monitor");
+        assert!(
+            error.user_message().contains("leave at least one"),
+            "{}",
+            error.user_message()
+        );
+        assert_eq!(
+            workspace.list_monitoring_runs().await.expect("runs").len(),
+            2
+        );
+        // Chunks of 1000 rows, data only (no model).
+        let chunks = MonitoringSettings {
+            window: WindowSpec::Rows(1000),
+            reference: MonitoringReference::LeadingWindows { windows: 2 },
+            target: None,
+            sensitive: Vec::new(),
+            ..settings
+        };
+        let summary = workspace
+            .monitor_version(None, dataset, &chunks, false, "tester")
+            .await
+            .expect("rows windows");
+        assert_eq!(summary.windows, 4);
+        assert_eq!(summary.latest_window.as_deref(), Some("rows 3001–4000"));
+        let detail = workspace
+            .monitoring_detail(summary.id)
+            .await
+            .expect("detail");
+        assert!(detail.windows.iter().all(|w| w.performance.is_empty()));
+        assert_eq!(detail.charts.len(), 2, "drift share and heatmap only");
+    }
+}

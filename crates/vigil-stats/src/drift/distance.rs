@@ -34,6 +34,50 @@ pub fn wasserstein(a: &[f64], b: &[f64]) -> f64 {
     total
 }
 
+/// What one merge of two sorted samples yields: the KS statistic, the Wasserstein distance and
+/// the number of distinct values in their union (the same numbers as [`crate::drift::ks_statistic`],
+/// [`wasserstein`] and [`crate::drift::distinct_union_count`], in one pass).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MergeStatistics {
+    pub ks_statistic: f64,
+    pub wasserstein: f64,
+    pub distinct: usize,
+}
+
+pub fn merge_statistics(a: &[f64], b: &[f64]) -> MergeStatistics {
+    let (na, nb) = (a.len() as f64, b.len() as f64);
+    let (mut i, mut j) = (0usize, 0usize);
+    let (mut ks, mut total, mut distinct) = (0.0f64, 0.0f64, 0usize);
+    let mut previous: Option<f64> = None;
+    let mut gap = 0.0f64;
+    loop {
+        let value = match (a.get(i), b.get(j)) {
+            (Some(&x), Some(&y)) => x.min(y),
+            (Some(&x), None) => x,
+            (None, Some(&y)) => y,
+            (None, None) => break,
+        };
+        if let Some(start) = previous {
+            total += gap * (value - start);
+        }
+        while a.get(i).is_some_and(|&x| x <= value) {
+            i += 1;
+        }
+        while b.get(j).is_some_and(|&y| y <= value) {
+            j += 1;
+        }
+        gap = (i as f64 / na - j as f64 / nb).abs();
+        ks = ks.max(gap);
+        distinct += 1;
+        previous = Some(value);
+    }
+    MergeStatistics {
+        ks_statistic: ks,
+        wasserstein: total,
+        distinct,
+    }
+}
+
 /// Population standard deviation (ddof = 0), two-pass.
 pub fn std_population(values: &[f64]) -> f64 {
     let n = values.len() as f64;

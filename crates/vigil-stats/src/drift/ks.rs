@@ -45,8 +45,15 @@ pub struct KsTest {
 
 /// KS test of two samples, each sorted ascending and free of NaN. Both must be non-empty.
 pub fn ks_two_sample(reference: &[f64], current: &[f64]) -> KsTest {
-    let (n1, n2) = (reference.len(), current.len());
-    let statistic = ks_statistic(reference, current);
+    ks_test_from_statistic(
+        reference.len(),
+        current.len(),
+        ks_statistic(reference, current),
+    )
+}
+
+/// The KS test from its statistic D and the two sample sizes.
+pub fn ks_test_from_statistic(n1: usize, n2: usize, statistic: f64) -> KsTest {
     let (m, n) = (n1.max(n2) as f64, n1.min(n2) as f64);
     let n_eff = m * n / (m + n);
     let pvalue_asymp = kstwo_sf(round_half_even(n_eff) as u64, statistic);

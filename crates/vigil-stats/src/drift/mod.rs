@@ -18,16 +18,17 @@ mod ks;
 use serde::Serialize;
 
 pub use binning::{
-    count_in_open_bins, distinct_count, distinct_value_counts, histogram, quantile_linear,
-    reference_decile_edges, sturges_edges,
+    count_in_open_bins, distinct_count, distinct_union_count, distinct_value_counts, histogram,
+    quantile_linear, reference_decile_edges, sturges_edges,
 };
 pub use distance::{
-    ChiSquare, chi2_goodness_of_fit, chi2_homogeneity, jensen_shannon, psi_evidently, psi_floored,
-    shares, std_population, wasserstein, z_test_proportions,
+    ChiSquare, MergeStatistics, chi2_goodness_of_fit, chi2_homogeneity, jensen_shannon,
+    merge_statistics, psi_evidently, psi_floored, shares, std_population, wasserstein,
+    z_test_proportions,
 };
 pub use ks::{
-    KS_EXACT_MAX_N, KsPvalueMethod, KsTest, kolmogorov_limit_sf, ks_statistic, ks_two_sample,
-    kstwo_sf, smirnov_sf,
+    KS_EXACT_MAX_N, KsPvalueMethod, KsTest, kolmogorov_limit_sf, ks_statistic,
+    ks_test_from_statistic, ks_two_sample, kstwo_sf, smirnov_sf,
 };
 
 /// Significance level of the plain flag (KS for numbers, homogeneity for categories).
@@ -252,10 +253,60 @@ impl ColumnDrift {
 
 /// Drops NaN and ±∞, sorts; returns the values and how many were dropped.
 pub fn sorted_finite(values: &[f64]) -> (Vec<f64>, u64) {
-    let mut kept: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
-    let dropped = (values.len() - kept.len()) as u64;
-    kept.sort_unstable_by(f64::total_cmp);
-    (kept, dropped)
+    // Sorted as order-preserving integer keys: the sign flips negative numbers' order.
+    let mut keys: Vec<u64> = values
+        .iter()
+        .filter(|v| v.is_finite())
+        .map(|v| {
+            let bits = v.to_bits();
+            if bits >> 63 == 1 {
+                !bits
+            } else {
+                bits | (1 << 63)
+            }
+        })
+        .collect();
+    let dropped = (values.len() - keys.len()) as u64;
+    radix_sort(&mut keys);
+    let sorted = keys
+        .into_iter()
+        .map(|k| f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k }))
+        .collect();
+    (sorted, dropped)
+}
+
+/// Least-significant-digit radix sort, one byte per pass; a pass is skipped when every key has
+/// the same byte there (common in the high bytes of real data). Large columns sort several
+/// times faster than with comparisons.
+fn radix_sort(keys: &mut Vec<u64>) {
+    if keys.len() < 256 {
+        keys.sort_unstable();
+        return;
+    }
+    let mut counts = vec![[0usize; 256]; 8];
+    for &k in keys.iter() {
+        for (byte, count) in counts.iter_mut().enumerate() {
+            count[((k >> (8 * byte)) & 0xff) as usize] += 1;
+        }
+    }
+    let mut scratch = vec![0u64; keys.len()];
+    for (byte, count) in counts.iter().enumerate() {
+        if count.contains(&keys.len()) {
+            continue;
+        }
+        let mut offsets = [0usize; 256];
+        let mut total = 0;
+        for (offset, &c) in offsets.iter_mut().zip(count.iter()) {
+            *offset = total;
+            total += c;
+        }
+        for &k in keys.iter() {
+            let digit = ((k >> (8 * byte)) & 0xff) as usize;
+            scratch[offsets[digit]] = k;
+            offsets[digit] += 1;
+        }
+        std::mem::swap(keys, &mut scratch);
+    }
 }
 
 /// Drift of a numeric column from its raw values (NaN = missing).
@@ -284,8 +335,9 @@ pub fn numeric_drift_sorted(
             missing: missing_cur,
         });
     }
-    let ks = ks_two_sample(reference, current);
-    let wasserstein_distance = wasserstein(reference, current);
+    let merged = merge_statistics(reference, current);
+    let ks = ks_test_from_statistic(reference.len(), current.len(), merged.ks_statistic);
+    let wasserstein_distance = merged.wasserstein;
     let wasserstein_normed =
         wasserstein_distance / std_population(reference).max(WASSERSTEIN_MIN_STD);
     let inner_edges = reference_decile_edges(reference);
@@ -293,27 +345,40 @@ pub fn numeric_drift_sorted(
     let cur_count = count_in_open_bins(current, &inner_edges);
     let (ref_shares, cur_shares) = (shares(&ref_count), shares(&cur_count));
 
-    // Evidently's own binning for PSI and Jensen–Shannon.
-    let (distinct_values, ref_by_value, cur_by_value) = distinct_value_counts(reference, current);
-    let (evidently_ref, evidently_cur) =
-        if distinct_count(reference) > EVIDENTLY_HISTOGRAM_MIN_DISTINCT {
-            let integer_data = missing_ref == 0
+    // Evidently's own binning for PSI and Jensen–Shannon. Per-value counts are built only
+    // where a method needs them (few distinct values, or a small reference).
+    let n_ref = reference.len();
+    let histogram_binning = distinct_count(reference) > EVIDENTLY_HISTOGRAM_MIN_DISTINCT;
+    let distinct = merged.distinct;
+    let per_value = (!histogram_binning || n_ref <= EVIDENTLY_SMALL_REFERENCE)
+        .then(|| distinct_value_counts(reference, current));
+    let (evidently_ref, evidently_cur) = match (&per_value, histogram_binning) {
+        (Some((_, ref_by_value, cur_by_value)), false) => {
+            (shares(ref_by_value), shares(cur_by_value))
+        }
+        _ => {
+            // numpy widens integer bins narrower than 1; only then does integrality matter.
+            let narrow = sturges_edges(reference, current, false)
+                .windows(2)
+                .next()
+                .is_some_and(|w| w[1] - w[0] < 1.0);
+            let integer_data = narrow
+                && missing_ref == 0
                 && missing_cur == 0
-                && distinct_values.iter().all(|v| v.fract() == 0.0);
+                && reference.iter().chain(current).all(|v| v.fract() == 0.0);
             let edges = sturges_edges(reference, current, integer_data);
             (
                 shares(&histogram(reference, &edges)),
                 shares(&histogram(current, &edges)),
             )
-        } else {
-            (shares(&ref_by_value), shares(&cur_by_value))
-        };
+        }
+    };
     let evidently_psi = psi_evidently(&evidently_ref, &evidently_cur);
     let evidently_js = jensen_shannon(&evidently_ref, &evidently_cur, None);
 
-    let n_ref = reference.len();
-    let distinct = distinct_values.len();
     let (default_method, reason) = evidently_default_method(true, n_ref, distinct);
+    let empty = (Vec::new(), Vec::new(), Vec::new());
+    let (_, ref_by_value, cur_by_value) = per_value.as_ref().unwrap_or(&empty);
     let z_score = || {
         let first = ref_by_value.first().copied().unwrap_or(0);
         let first_cur = cur_by_value.first().copied().unwrap_or(0);
@@ -324,7 +389,7 @@ pub fn numeric_drift_sorted(
         EvidentlyMethod::WassersteinNormed => wasserstein_normed,
         EvidentlyMethod::JensenShannon => evidently_js,
         EvidentlyMethod::Psi => evidently_psi,
-        EvidentlyMethod::ChiSquare => chi2_goodness_of_fit(&ref_by_value, &cur_by_value).pvalue,
+        EvidentlyMethod::ChiSquare => chi2_goodness_of_fit(ref_by_value, cur_by_value).pvalue,
         EvidentlyMethod::ZTest => z_score(),
     };
     let evidently = EvidentlyTests {
