@@ -211,6 +211,13 @@ pub fn read_csv(bytes: &[u8]) -> Result<Dataset, DataError> {
     if row_count == 0 {
         return Err(DataError::NoRows);
     }
+    let reread: Vec<(usize, usize)> = columns_in
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.needs_earlier_text())
+        .map(|(i, b)| (i, b.text_from.unwrap_or(0)))
+        .collect();
+    let mut earlier = earlier_texts(bytes, &reread)?.into_iter();
     let mut profiles = Vec::with_capacity(names.len());
     let mut columns = Vec::with_capacity(names.len());
     for (name, buffer) in names.into_iter().zip(columns_in) {
@@ -218,7 +225,14 @@ pub fn read_csv(bytes: &[u8]) -> Result<Dataset, DataError> {
         let missing = buffer.missing;
         let values = match kind {
             ColumnKind::Integer | ColumnKind::Number => ColumnValues::Number(buffer.numbers),
-            _ => ColumnValues::Text(buffer.texts()),
+            _ => {
+                let before = if buffer.needs_earlier_text() {
+                    earlier.next().unwrap_or_default()
+                } else {
+                    Vec::new()
+                };
+                ColumnValues::Text(buffer.texts(before))
+            }
         };
         profiles.push(ColumnProfile {
             name: name.clone(),
@@ -237,56 +251,108 @@ pub fn read_csv(bytes: &[u8]) -> Result<Dataset, DataError> {
     Ok(Dataset { profile, columns })
 }
 
-/// One column while a CSV is read: every field's text in one buffer (no allocation per cell),
-/// and the parsed numbers for as long as every present value is a number.
+/// One column while a CSV is read. While every present value is a number, only the parsed
+/// numbers are kept; from the first value that is not, the fields' text goes into one buffer
+/// (no allocation per cell). The text of the rows before that point is read again at the end
+/// (rare: a column that starts numeric and turns out not to be).
 #[derive(Default)]
 struct ColumnBuffer {
     guess: kind::KindGuess,
-    /// Set once a present value is not a number.
-    not_numeric: bool,
+    /// Rows before the first non-numeric value; `None` while the column is numeric.
+    text_from: Option<usize>,
+    rows: usize,
     missing: u64,
     text: String,
-    /// End offset in `text` of each field; `None` for a missing value.
+    /// End offset in `text` of each field from `text_from` on; `None` for a missing value.
     ends: Vec<Option<usize>>,
     numbers: Vec<f64>,
 }
 
 impl ColumnBuffer {
     fn push(&mut self, field: &str) {
+        self.rows += 1;
         if is_missing(field) {
             self.missing += 1;
-            self.ends.push(None);
-            if !self.not_numeric {
+            if self.text_from.is_some() {
+                self.ends.push(None);
+            } else {
                 self.numbers.push(f64::NAN);
             }
             return;
         }
         let number = self.guess.observe(field);
-        self.text.push_str(field);
-        self.ends.push(Some(self.text.len()));
-        match number {
-            Some(x) => self.numbers.push(x),
-            // No longer a numeric column: the numbers are not needed.
-            None => {
-                self.not_numeric = true;
+        match (number, self.text_from) {
+            (Some(x), None) => self.numbers.push(x),
+            (_, Some(_)) => {
+                self.text.push_str(field);
+                self.ends.push(Some(self.text.len()));
+            }
+            (None, None) => {
+                // No longer a numeric column: keep text from here on.
+                self.text_from = Some(self.rows - 1);
                 self.numbers = Vec::new();
+                self.text.push_str(field);
+                self.ends.push(Some(self.text.len()));
             }
         }
     }
 
-    fn texts(&self) -> Vec<Option<String>> {
-        let mut start = 0;
-        self.ends
-            .iter()
-            .map(|end| {
-                end.map(|end| {
-                    let value = self.text[start..end].to_owned();
-                    start = end;
-                    value
-                })
-            })
-            .collect()
+    /// Whether the rows before the first non-numeric value must be read again as text.
+    fn needs_earlier_text(&self) -> bool {
+        self.text_from.is_some_and(|from| from > 0)
     }
+
+    /// The column's text, given the text of the rows before `text_from` when there were any.
+    fn texts(&self, earlier: Vec<Option<String>>) -> Vec<Option<String>> {
+        let mut out = earlier;
+        if self.text_from.is_none() {
+            // Never non-numeric yet read as text (a column with no values at all).
+            out.resize(self.rows, None);
+            return out;
+        }
+        let mut start = 0;
+        out.extend(self.ends.iter().map(|end| {
+            end.map(|end| {
+                let value = self.text[start..end].to_owned();
+                start = end;
+                value
+            })
+        }));
+        out
+    }
+}
+
+/// The text of the first `rows[i]` rows of each column `columns[i]` (a second pass over the file).
+fn earlier_texts(
+    bytes: &[u8],
+    columns: &[(usize, usize)],
+) -> Result<Vec<Vec<Option<String>>>, DataError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut out: Vec<Vec<Option<String>>> = columns
+        .iter()
+        .map(|&(_, n)| Vec::with_capacity(n))
+        .collect();
+    let longest = columns.iter().map(|&(_, n)| n).max().unwrap_or(0);
+    let mut record = csv::ByteRecord::new();
+    let mut row = 0;
+    while row < longest
+        && reader
+            .read_byte_record(&mut record)
+            .map_err(|e| malformed(&e))?
+    {
+        for (slot, &(column, rows)) in out.iter_mut().zip(columns) {
+            if row < rows {
+                let field = record.get(column).unwrap_or_default();
+                let text = String::from_utf8_lossy(field);
+                slot.push((!is_missing(&text)).then(|| text.into_owned()));
+            }
+        }
+        row += 1;
+    }
+    Ok(out)
 }
 
 fn header_names(header: &csv::ByteRecord) -> Result<Vec<String>, DataError> {

@@ -705,3 +705,120 @@ fn drift_errors_name_the_column() {
     assert!(message.contains("`region` is not numeric"), "{message}");
     assert_eq!(json["error"]["kind"], "usage");
 }
+
+fn demo(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../demo")
+        .join(path)
+}
+
+#[test]
+fn monitor_follows_the_demo_model_week_by_week() {
+    let model = demo("models/credit_risk_v1.onnx");
+    let data = demo("data/credit_applications.csv");
+    let (ok, json) = vigil_json(&[
+        "monitor",
+        "--model",
+        model.to_str().expect("path"),
+        "--data",
+        data.to_str().expect("path"),
+        "--window",
+        "week",
+        "--reference-windows",
+        "8",
+        "--target",
+        "default",
+        "--sensitive",
+        "sex",
+        "--exclude",
+        "id",
+    ]);
+    assert!(ok, "{json}");
+    let monitoring = &json["monitoring"];
+    let windows = monitoring["windows"].as_array().expect("windows");
+    assert_eq!(windows.len(), 12);
+    assert!(
+        monitoring["reference"]
+            .as_str()
+            .expect("reference")
+            .contains("first 8 week")
+    );
+    for (index, window) in windows.iter().enumerate() {
+        let income = window["drift"]
+            .as_array()
+            .expect("drift")
+            .iter()
+            .find(|c| c["column"] == "income")
+            .expect("income");
+        assert_eq!(income["drifted"], index >= 8, "{}", window["label"]);
+        assert!(
+            window["performance"]
+                .as_array()
+                .expect("performance")
+                .iter()
+                .any(|m| m["name"] == "accuracy")
+        );
+        assert!(window["estimated_accuracy"].as_f64().is_some());
+    }
+    // The drill-down keeps each window's full drift result, in the drift schema.
+    assert_eq!(
+        monitoring["drift_details"][11]["columns"]["income"]["type"],
+        "numerical"
+    );
+}
+
+#[test]
+fn monitor_against_a_reference_file_in_row_chunks_without_a_model() {
+    let (ok, json) = vigil_json(&[
+        "monitor",
+        "--data",
+        kit("data/credit_current_strong.csv")
+            .to_str()
+            .expect("path"),
+        "--reference",
+        kit("data/credit_reference.csv").to_str().expect("path"),
+        "--window",
+        "rows:2000",
+        "--exclude",
+        "default",
+    ]);
+    assert!(ok, "{json}");
+    let windows = json["monitoring"]["windows"].as_array().expect("windows");
+    assert_eq!(windows.len(), 4, "6831 rows in chunks of 2000");
+    assert_eq!(windows[3]["rows"], 831);
+    assert!(windows.iter().all(|w| w["dataset_drift"] == true));
+    assert!(
+        windows
+            .iter()
+            .all(|w| w["performance"].as_array().expect("p").is_empty())
+    );
+}
+
+#[test]
+fn monitor_refuses_an_unknown_window_and_a_missing_reference() {
+    let data = demo("data/credit_applications.csv");
+    let (ok, json) = vigil_json(&[
+        "monitor",
+        "--data",
+        data.to_str().expect("path"),
+        "--window",
+        "fortnight",
+        "--reference-windows",
+        "2",
+    ]);
+    assert!(!ok);
+    assert!(
+        json["error"]["message"]
+            .as_str()
+            .expect("message")
+            .contains("use day, week, month or rows:N")
+    );
+    let (ok, json) = vigil_json(&["monitor", "--data", data.to_str().expect("path")]);
+    assert!(!ok);
+    assert!(
+        json["error"]["message"]
+            .as_str()
+            .expect("message")
+            .contains("--reference")
+    );
+}

@@ -178,3 +178,25 @@ fn a_file_that_is_not_parquet_is_refused() {
         DataError::Empty
     );
 }
+
+#[test]
+fn a_column_that_turns_out_not_to_be_numeric_keeps_every_value_as_written() {
+    let csv = b"code,amount\n1.50,1\n007,2\n,3\nA12,4\n2,5\n";
+    let dataset = vigil_data::read_csv(csv).expect("reads");
+    let code = dataset.column("code").expect("code");
+    assert_eq!(code.kind, vigil_data::ColumnKind::Text);
+    assert_eq!(
+        code.values,
+        vigil_data::ColumnValues::Text(vec![
+            Some("1.50".to_owned()),
+            Some("007".to_owned()),
+            None,
+            Some("A12".to_owned()),
+            Some("2".to_owned()),
+        ])
+    );
+    assert_eq!(
+        dataset.column("amount").expect("amount").values,
+        vigil_data::ColumnValues::Number(vec![1.0, 2.0, 3.0, 4.0, 5.0])
+    );
+}
