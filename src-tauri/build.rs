@@ -14,6 +14,7 @@ fn main() {
         "list_monitoring_runs",
         "get_monitoring",
         "get_drift_cell",
+        "save_export",
     ]);
     let attributes = tauri_build::Attributes::new()
         .config_path("../tauri.conf.json")

@@ -23,7 +23,8 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         evaluate_model_file,
         list_monitoring_runs,
         get_monitoring,
-        get_drift_cell
+        get_drift_cell,
+        save_export
     ]
 }
 
@@ -125,5 +126,17 @@ async fn get_drift_cell(
     workspace
         .drift_cell(id, window, &column)
         .await
+        .map_err(IpcError::from)
+}
+
+/// Writes a chart the user exported (the webview cannot save downloads itself).
+#[tauri::command]
+async fn save_export(
+    workspace: State<'_, Workspace>,
+    file_name: String,
+    bytes: Vec<u8>,
+) -> Result<String, IpcError> {
+    workspace
+        .save_export(&file_name, &bytes)
         .map_err(IpcError::from)
 }

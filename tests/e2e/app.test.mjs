@@ -18,7 +18,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const binary = process.env.VIGIL_APP_BINARY ?? join(root, "target/debug/vigil-desktop");
 const screenshots = join(root, "target/e2e-screenshots");
 
-const VIEWS = ["models", "datasets", "evaluations", "drift", "feedback", "audit", "settings"];
+const VIEWS = ["models", "datasets", "evaluations", "monitoring", "feedback", "audit", "settings"];
 
 describe("the desktop app on a fresh data dir", () => {
   let driver;
@@ -130,6 +130,54 @@ describe("the desktop app on a fresh data dir", () => {
     writeFileSync(join(screenshots, "evaluation-detail.png"), await session.screenshot());
     await session.execute("document.querySelector('[data-testid=charts]').scrollIntoView()");
     writeFileSync(join(screenshots, "evaluation-charts.png"), await session.screenshot());
+  });
+
+  test("the Monitoring view follows the demo week by week and opens a column's drift", async () => {
+    await session.click("[data-testid=nav-monitoring]");
+    await session.waitFor("return document.querySelectorAll('[data-testid=run-row]').length >= 2", "two monitoring runs");
+    const runs = await session.execute(
+      "return [...document.querySelectorAll('[data-testid=run-row]')].map(e => e.textContent)",
+    );
+    assert.ok(runs.some((r) => /credit-risk/.test(r) && /v1/.test(r)), runs.join(" / "));
+    assert.ok(runs.some((r) => /credit-risk/.test(r) && /v2/.test(r)), runs.join(" / "));
+    await session.waitFor("return !!document.querySelector('[data-testid=monitoring-detail] [data-testid=drift-heatmap]')", "the heatmap");
+    // Accuracy, fairness gap and drift share over time, drawn by the backend; 12 weekly windows.
+    await session.waitFor(
+      "const c = [...document.querySelectorAll('[data-testid=monitoring-detail] [data-testid=chart]')]; return c.length >= 3 && c.every(i => i.complete && i.naturalWidth > 0)",
+      "the monitoring charts to render",
+    );
+    const rows = await session.execute("return document.querySelectorAll('[data-testid=window-row]').length");
+    assert.equal(rows, 12);
+    // The demo's incomes shift from week 9 on: the heatmap marks income drifted there, not before.
+    const marked = await session.execute(
+      "return [...document.querySelectorAll('[data-testid=heat-cell][data-column=income]')].map(c => !!c.querySelector('[data-testid=drift-marker]'))",
+    );
+    assert.deepEqual(marked, [false, false, false, false, false, false, false, false, true, true, true, true]);
+    writeFileSync(join(screenshots, "monitoring-detail.png"), await session.screenshot());
+    await session.execute("document.querySelector('[data-testid=drift-heatmap]').scrollIntoView()");
+    writeFileSync(join(screenshots, "drift-heatmap.png"), await session.screenshot());
+
+    await session.click("[data-testid=heat-cell][data-column=income][data-window='10']");
+    await session.waitFor("return !!document.querySelector('[data-testid=drift-cell-detail] [data-testid=cell-statistics]')", "the cell's statistics");
+    assert.match(await session.text("[data-testid=cell-verdict]"), /Drifted/);
+    assert.match(await session.text("[data-testid=cell-method]"), /Wasserstein distance \(normed\)/);
+    assert.match(await session.text("[data-testid=cell-reason]"), /more than 1000/);
+    await session.waitFor(
+      "const i = document.querySelector('[data-testid=drift-cell-detail] [data-testid=chart]'); return !!i && i.complete && i.naturalWidth > 0",
+      "the distribution chart",
+    );
+    await session.execute("document.querySelector('[data-testid=drift-cell-detail]').scrollIntoView()");
+    writeFileSync(join(screenshots, "drift-cell.png"), await session.screenshot());
+
+    // Export: the chart is written to the workspace's exports/ folder and the path is shown.
+    await session.click("[data-testid=monitoring-detail] [data-testid=save-svg]");
+    const saved = await session.waitFor(
+      "return document.querySelector('[data-testid=export-saved]')?.textContent",
+      "the saved path",
+    );
+    const path = saved.replace(/^.*?Saved to\s*/, "").trim();
+    assert.ok(path.startsWith(join(dataDir, "exports")), saved);
+    assert.match(readFileSync(path, "utf8"), /^<svg/);
   });
 
   test("a model and a dataset given to the New evaluation form are evaluated and stored", async () => {

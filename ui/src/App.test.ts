@@ -6,11 +6,13 @@ import {
   DATASETS,
   EVALUATIONS,
   MODELS,
+  MONITORING_DETAIL,
+  MONITORING_RUNS,
   WORKSPACE,
   mockCommands,
 } from './test/fixtures';
 
-const NAV = ['models', 'datasets', 'evaluations', 'drift', 'feedback', 'audit', 'settings'];
+const NAV = ['models', 'datasets', 'evaluations', 'monitoring', 'feedback', 'audit', 'settings'];
 
 function mockAll(): string[] {
   return mockCommands({
@@ -18,6 +20,8 @@ function mockAll(): string[] {
     list_datasets: DATASETS,
     list_audit_events: AUDIT_EVENTS,
     list_evaluations: EVALUATIONS,
+    list_monitoring_runs: MONITORING_RUNS,
+    get_monitoring: MONITORING_DETAIL,
     workspace_info: WORKSPACE,
   });
 }
@@ -37,7 +41,7 @@ describe('App shell', () => {
       'Models',
       'Datasets',
       'Evaluations',
-      'Drift',
+      'Monitoring',
       'Feedback',
       'Audit',
       'Settings',
@@ -84,6 +88,12 @@ describe('App shell', () => {
     expect(screen.getByTestId('view-evaluations')).toBeTruthy();
     expect(await screen.findAllByTestId('evaluation-row')).toHaveLength(3);
 
+    await fireEvent.click(screen.getByTestId('nav-monitoring'));
+    expect(currentNav()).toEqual(['monitoring']);
+    expect(screen.getByTestId('view-monitoring')).toBeTruthy();
+    expect(await screen.findAllByTestId('run-row')).toHaveLength(2);
+    expect(await screen.findAllByTestId('heat-cell')).toHaveLength(11);
+
     await fireEvent.click(screen.getByTestId('nav-audit'));
     expect(currentNav()).toEqual(['audit']);
     expect(await screen.findAllByTestId('audit-row')).toHaveLength(3);
@@ -100,6 +110,8 @@ describe('App shell', () => {
       'list_models',
       'list_datasets',
       'list_evaluations',
+      'list_monitoring_runs',
+      'get_monitoring',
       'list_audit_events',
       'workspace_info',
       'list_models',
@@ -107,7 +119,6 @@ describe('App shell', () => {
   });
 
   it.each([
-    ['drift', 'No drift reports yet.', 'not be computed from the app in this version'],
     ['feedback', 'No feedback yet.', 'not available in this version'],
   ])('shows an honest empty state for %s, without calling the backend', async (id, title, detail) => {
     const calls = mockAll();

@@ -271,6 +271,9 @@ pub struct WindowFairness {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct MonitoringWindow {
     pub label: String,
+    /// For chart axes: `MM-DD` of the first day (day and week windows), the month, or the
+    /// first row.
+    pub short_label: String,
     pub start: String,
     pub end: String,
     #[ts(type = "number")]
@@ -567,6 +570,13 @@ pub fn monitor(request: &MonitorRequest<'_>) -> Result<Monitoring> {
         });
         out_windows.push(MonitoringWindow {
             label: window.label.clone(),
+            short_label: match request.window {
+                WindowSpec::Day | WindowSpec::Week => {
+                    window.start.get(5..).unwrap_or(&window.start).to_owned()
+                }
+                WindowSpec::Month => window.label.clone(),
+                WindowSpec::Rows(_) => window.start.clone(),
+            },
             start: window.start.clone(),
             end: window.end.clone(),
             rows: window.rows.len(),

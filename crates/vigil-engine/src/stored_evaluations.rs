@@ -530,6 +530,7 @@ impl Workspace {
                 }
             })?;
             charts.push(ChartView {
+                key: key.to_owned(),
                 title: title.to_owned(),
                 svg,
             });

@@ -231,17 +231,6 @@ fn summary(row: &MonitoringRunRow, cached: bool) -> Result<MonitoringRunSummary>
     })
 }
 
-/// A short label for a window under the chart's x axis.
-fn short_label(window: &MonitoringWindow, spec: WindowSpec) -> String {
-    match spec {
-        WindowSpec::Day | WindowSpec::Week => {
-            window.start.get(5..).unwrap_or(&window.start).to_owned()
-        }
-        WindowSpec::Month => window.label.clone(),
-        WindowSpec::Rows(_) => window.start.clone(),
-    }
-}
-
 /// How strongly a verdict points at drift, for the heatmap: p-value methods drift at small
 /// scores, distances at large ones; either way 0.5 is the threshold.
 fn heat_level(score: f64, threshold: f64, p_value: bool) -> f64 {
@@ -282,6 +271,49 @@ fn metric_value(window: &MonitoringWindow, name: &str) -> Option<(f64, Option<(f
 }
 
 impl Workspace {
+    /// Saves an exported chart (`.svg` or `.png`) under the workspace's `exports/` folder and
+    /// returns the file's path. The name is reduced to letters, digits, `.`, `-` and `_`; an
+    /// existing file is never overwritten (`name-2.svg`, …).
+    pub fn save_export(&self, file_name: &str, bytes: &[u8]) -> Result<String> {
+        let clean: String = file_name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        let (stem, extension) = clean
+            .rsplit_once('.')
+            .filter(|(stem, ext)| {
+                !stem.trim_matches(['.', '-']).is_empty() && matches!(*ext, "svg" | "png")
+            })
+            .ok_or_else(|| {
+                EngineError::Usage(format!(
+                    "`{file_name}` is not a chart file name: use NAME.svg or NAME.png"
+                ))
+            })?;
+        let stem = stem.trim_matches(['.', '-']);
+        let folder = self.data_dir().join("exports");
+        std::fs::create_dir_all(&folder).map_err(|source| EngineError::ReadFile {
+            path: folder.display().to_string(),
+            source,
+        })?;
+        let mut path = folder.join(format!("{stem}.{extension}"));
+        let mut n = 2;
+        while path.exists() {
+            path = folder.join(format!("{stem}-{n}.{extension}"));
+            n += 1;
+        }
+        std::fs::write(&path, bytes).map_err(|source| EngineError::ReadFile {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Ok(path.display().to_string())
+    }
+
     /// Monitors a stored model version (or only the data, without one) over a stored dataset,
     /// or returns the stored run for the same bytes and settings (unless `force`).
     pub async fn monitor_version(
@@ -400,11 +432,10 @@ impl Workspace {
         let row = self.store().monitoring_run(id).await?;
         let monitoring: Monitoring =
             serde_json::from_str(&row.result_json).map_err(decode_error("monitoring result"))?;
-        let spec = monitoring.window;
         let labels: Vec<String> = monitoring
             .windows
             .iter()
-            .map(|w| short_label(w, spec))
+            .map(|w| w.short_label.clone())
             .collect();
         let reference_windows = monitoring.windows.iter().filter(|w| w.in_reference).count();
 
@@ -470,6 +501,7 @@ impl Workspace {
                 }
             }
             charts.push(ChartView {
+                key: "accuracy".to_owned(),
                 title: "Accuracy over time".to_owned(),
                 svg: vigil_charts::time_series_svg(
                     &vigil_charts::TimeSeriesChart {
@@ -517,6 +549,7 @@ impl Workspace {
                 }
             }
             charts.push(ChartView {
+                key: "fairness_gap".to_owned(),
                 title: "Fairness gap over time".to_owned(),
                 svg: vigil_charts::time_series_svg(
                     &vigil_charts::TimeSeriesChart {
@@ -535,6 +568,7 @@ impl Workspace {
             });
         }
         charts.push(ChartView {
+            key: "drift_share".to_owned(),
             title: "Drifted columns over time".to_owned(),
             svg: vigil_charts::time_series_svg(
                 &vigil_charts::TimeSeriesChart {
@@ -597,6 +631,7 @@ impl Workspace {
             })
             .collect();
         charts.push(ChartView {
+            key: "heatmap".to_owned(),
             title: "Drift heatmap".to_owned(),
             svg: vigil_charts::heatmap_svg(
                 &vigil_charts::Heatmap {
@@ -783,6 +818,7 @@ impl Workspace {
             drifted: verdict.drifted,
             statistics,
             chart: ChartView {
+                key: "distribution".to_owned(),
                 title: format!("{column} distribution"),
                 svg,
             },

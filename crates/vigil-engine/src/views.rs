@@ -287,6 +287,9 @@ pub struct EvaluationDetail {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ChartView {
+    /// What the chart shows, stable across versions (`roc`, `heatmap`, …): front ends pick
+    /// charts by key, never by title.
+    pub key: String,
     pub title: String,
     /// A complete SVG document.
     pub svg: String,

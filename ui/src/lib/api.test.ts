@@ -3,13 +3,17 @@ import { mockIPC } from '@tauri-apps/api/mocks';
 import {
   GENERIC_ERROR_MESSAGE,
   evaluateModelFile,
+  getDriftCell,
   getEvaluation,
+  getMonitoring,
   isIpcError,
   listAuditEvents,
   listDatasets,
   listEvaluations,
   listModels,
+  listMonitoringRuns,
   previewDataset,
+  saveExport,
   toIpcError,
   workspaceInfo,
 } from './api';
@@ -18,9 +22,12 @@ import {
   AUDIT_EVENTS,
   DATASET_PREVIEW,
   DATASETS,
+  DRIFT_CELL,
   EVALUATIONS,
   EVALUATION_DETAIL,
   MODELS,
+  MONITORING_DETAIL,
+  MONITORING_RUNS,
   WORKSPACE,
   mockCommands,
 } from '../test/fixtures';
@@ -89,6 +96,50 @@ describe('api commands', () => {
     expect(seen[1]).toEqual({ cmd: 'get_evaluation', args: { id: 3 } });
   });
 
+  it('lists monitoring runs, gets one by id and one drift cell by run, window index and column', async () => {
+    const seen: Array<{ cmd: string; args: unknown }> = [];
+    mockIPC((cmd, args) => {
+      seen.push({ cmd, args });
+      switch (cmd) {
+        case 'list_monitoring_runs':
+          return MONITORING_RUNS;
+        case 'get_monitoring':
+          return MONITORING_DETAIL;
+        case 'get_drift_cell':
+          return DRIFT_CELL;
+      }
+      throw new Error(`unknown ${cmd}`);
+    });
+
+    expect(await listMonitoringRuns()).toEqual(MONITORING_RUNS);
+    expect(await getMonitoring(7)).toEqual(MONITORING_DETAIL);
+    expect(await getDriftCell(7, 2, 'income')).toEqual(DRIFT_CELL);
+
+    expect(seen[0]!.cmd).toBe('list_monitoring_runs');
+    expect(seen[0]!.args === undefined || Object.keys(seen[0]!.args as object).length === 0).toBe(true);
+    expect(seen.slice(1)).toEqual([
+      { cmd: 'get_monitoring', args: { id: 7 } },
+      { cmd: 'get_drift_cell', args: { id: 7, window: 2, column: 'income' } },
+    ]);
+  });
+
+  it('normalises the errors of the monitoring commands', async () => {
+    mockCommands({
+      list_monitoring_runs: () => {
+        throw new Error('panicked at monitoring.rs:1');
+      },
+      get_drift_cell: () => {
+        throw { code: 'not_found', message: 'column x in window 9 of monitoring run 7' };
+      },
+    });
+
+    expect(await rejectionOf(listMonitoringRuns())).toEqual({ code: 'internal', message: GENERIC_ERROR_MESSAGE });
+    expect(await rejectionOf(getDriftCell(7, 9, 'x'))).toEqual({
+      code: 'not_found',
+      message: 'column x in window 9 of monitoring run 7',
+    });
+  });
+
   it('previews a dataset by path and evaluates a model file with the request', async () => {
     const seen: Array<{ cmd: string; args: unknown }> = [];
     const stored = { ...EVALUATIONS[0]!, id: 4, cached: true };
@@ -145,6 +196,40 @@ describe('api commands', () => {
         }),
       ),
     ).toEqual({ code: 'internal', message: GENERIC_ERROR_MESSAGE });
+  });
+
+  it('saves an export by file name with its bytes as a plain array of numbers and returns the path', async () => {
+    const seen: Array<{ cmd: string; args: unknown }> = [];
+    mockIPC((cmd, args) => {
+      seen.push({ cmd, args });
+      if (cmd === 'save_export') return '/home/alice/.local/share/vigil/exports/roc.svg';
+      throw new Error(`unknown ${cmd}`);
+    });
+
+    const path = await saveExport('roc.svg', new Uint8Array([60, 115, 118, 103, 0, 255]));
+    expect(path).toBe('/home/alice/.local/share/vigil/exports/roc.svg');
+    expect(seen).toEqual([{ cmd: 'save_export', args: { fileName: 'roc.svg', bytes: [60, 115, 118, 103, 0, 255] } }]);
+    expect(Array.isArray((seen[0]!.args as { bytes: unknown }).bytes)).toBe(true);
+  });
+
+  it('normalises the errors of save_export', async () => {
+    mockCommands({
+      save_export: (args: Record<string, unknown>) => {
+        if (args.fileName === 'notes.txt') {
+          throw { code: 'invalid_input', message: 'Only .svg and .png files can be exported.' };
+        }
+        throw 'panicked at exports.rs:3';
+      },
+    });
+
+    expect(await rejectionOf(saveExport('notes.txt', new Uint8Array([1])))).toEqual({
+      code: 'invalid_input',
+      message: 'Only .svg and .png files can be exported.',
+    });
+    expect(await rejectionOf(saveExport('roc.png', new Uint8Array()))).toEqual({
+      code: 'internal',
+      message: GENERIC_ERROR_MESSAGE,
+    });
   });
 
   it('normalises the errors of the evaluation commands', async () => {

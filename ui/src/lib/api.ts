@@ -12,12 +12,15 @@ import type {
   AuditEvent,
   DatasetPreview,
   DatasetSummary,
+  DriftCellDetail,
   ErrorCode,
   EvaluateFileRequest,
   EvaluationDetail,
   EvaluationSummary,
   IpcError,
   ModelSummary,
+  MonitoringDetail,
+  MonitoringRunSummary,
   WorkspaceInfo,
 } from './bindings';
 
@@ -94,6 +97,24 @@ export function getEvaluationCharts(id: number): Promise<ChartView[]> {
   return call<ChartView[]>('get_evaluation_charts', { id });
 }
 
+/** Every stored monitoring run (a model version or a dataset followed over time windows), newest first. */
+export function listMonitoringRuns(): Promise<MonitoringRunSummary[]> {
+  return call<MonitoringRunSummary[]>('list_monitoring_runs');
+}
+
+/** One monitoring run: its windows, the drift heatmap cells and its charts as SVG documents. */
+export function getMonitoring(id: number): Promise<MonitoringDetail> {
+  return call<MonitoringDetail>('get_monitoring', { id });
+}
+
+/**
+ * One heatmap cell: a column's drift in one window (`window` is the window's index in
+ * `MonitoringDetail.windows`), with every statistic and the distributions chart.
+ */
+export function getDriftCell(id: number, window: number, column: string): Promise<DriftCellDetail> {
+  return call<DriftCellDetail>('get_drift_cell', { id, window, column });
+}
+
 /** Reads a CSV or Parquet file's columns (with their kinds) and row count, without storing it. */
 export function previewDataset(path: string): Promise<DatasetPreview> {
   return call<DatasetPreview>('preview_dataset', { path });
@@ -106,6 +127,16 @@ export function previewDataset(path: string): Promise<DatasetPreview> {
  */
 export function evaluateModelFile(request: EvaluateFileRequest): Promise<EvaluationSummary> {
   return call<EvaluationSummary>('evaluate_model_file', { request });
+}
+
+/**
+ * Writes an exported chart (`.svg` or `.png`) into the workspace's `exports/` folder and
+ * returns the absolute path of the file written. The backend cleans up the name and never
+ * overwrites a file (it picks a free name instead); other extensions are refused.
+ */
+export function saveExport(fileName: string, bytes: Uint8Array): Promise<string> {
+  // Tauri passes a `Vec<u8>` argument as a JSON array of numbers.
+  return call<string>('save_export', { fileName, bytes: Array.from(bytes) });
 }
 
 /** Where this workspace lives and which versions it runs. */

@@ -6,7 +6,12 @@ export type AuditEvent = { seq: number, at: string, actor: string, action: strin
  */
 payload: string, hash: string, };
 
-export type ChartView = { title: string, 
+export type ChartView = { 
+/**
+ * What the chart shows, stable across versions (`roc`, `heatmap`, …): front ends pick
+ * charts by key, never by title.
+ */
+key: string, title: string, 
 /**
  * A complete SVG document.
  */
@@ -114,7 +119,12 @@ charts: Array<ChartView>, };
 
 export type MonitoringRunSummary = { id: number, modelName: string | null, modelVersion: number | null, modelVersionId: number | null, datasetName: string, window: string, reference: string, windows: number, latestWindow: string | null, latestShareDrifted: number | null, createdAt: string, cached: boolean, };
 
-export type MonitoringWindow = { label: string, start: string, end: string, rows: number, 
+export type MonitoringWindow = { label: string, 
+/**
+ * For chart axes: `MM-DD` of the first day (day and week windows), the month, or the
+ * first row.
+ */
+short_label: string, start: string, end: string, rows: number, 
 /**
  * The window is part of the reference (its drift is against data that includes it).
  */

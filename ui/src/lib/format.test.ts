@@ -5,6 +5,8 @@ import {
   formatDuration,
   formatMetric,
   formatPayload,
+  formatScore,
+  formatShare,
   plural,
   shortHash,
 } from './format';
@@ -60,5 +62,20 @@ describe('format', () => {
     expect(formatDuration(60_000)).toBe('1 min');
     expect(formatDuration(125_000)).toBe('2 min 5 s');
     expect(formatDuration(-1)).toBe('—');
+  });
+
+  it('formats drift scores, keeping tiny p-values readable', () => {
+    expect(formatScore(0.23451)).toBe('0.2345');
+    expect(formatScore(0)).toBe('0.0000');
+    expect(formatScore(3.2e-12)).toBe('3.2e-12');
+    expect(formatScore(-0.00001)).toBe('-1.0e-5');
+    expect(formatScore(null)).toBe('—');
+    expect(formatScore(Number.NaN)).toBe('—');
+  });
+
+  it('formats shares as percentages', () => {
+    expect(formatShare(1 / 3)).toBe('33.3%');
+    expect(formatShare(0)).toBe('0.0%');
+    expect(formatShare(null)).toBe('—');
   });
 });

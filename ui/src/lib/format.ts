@@ -77,3 +77,19 @@ export function formatDuration(ms: number | null | undefined): string {
   const seconds = totalSeconds % 60;
   return seconds === 0 ? `${minutes} min` : `${minutes} min ${seconds} s`;
 }
+
+/**
+ * A drift score, p-value or statistic: 4 decimals like other metrics, but in exponent
+ * form when it is too small to show any (p-values such as 3.2e-12 would read as 0.0000).
+ */
+export function formatScore(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  if (value !== 0 && Math.abs(value) < 0.0001) return value.toExponential(1);
+  return formatMetric(value);
+}
+
+/** 0.3333… -> "33.3%"; "—" when unknown. */
+export function formatShare(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  return `${(value * 100).toFixed(1)}%`;
+}

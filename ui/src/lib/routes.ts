@@ -5,7 +5,7 @@ export const ROUTES = [
   { id: 'models', label: 'Models' },
   { id: 'datasets', label: 'Datasets' },
   { id: 'evaluations', label: 'Evaluations' },
-  { id: 'drift', label: 'Drift' },
+  { id: 'monitoring', label: 'Monitoring' },
   { id: 'feedback', label: 'Feedback' },
   { id: 'audit', label: 'Audit' },
   { id: 'settings', label: 'Settings' },

@@ -4,10 +4,15 @@ import type {
   AuditEvent,
   DatasetPreview,
   DatasetSummary,
+  DriftCellDetail,
   EvaluationDetail,
   EvaluationSummary,
   IpcError,
   ModelSummary,
+  MonitoringDetail,
+  MonitoringRunSummary,
+  MonitoringWindow,
+  WindowColumnDrift,
   WorkspaceInfo,
 } from '../lib/bindings';
 
@@ -262,6 +267,189 @@ export const DATASET_PREVIEW: DatasetPreview = {
     { name: 'defaulted', kind: 'integer', missing: 0 },
   ],
   suggestedTarget: 'defaulted',
+};
+
+/** A minimal SVG document standing in for a chart drawn by the backend. */
+export function svgOf(text: string): string {
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="720" height="300"><text>${text}</text></svg>`;
+}
+
+export const MONITORING_RUNS: MonitoringRunSummary[] = [
+  {
+    id: 7,
+    modelName: 'credit-risk',
+    modelVersion: 2,
+    modelVersionId: 12,
+    datasetName: 'credit-applications',
+    window: 'week',
+    reference: 'the first 2 windows of credit-applications (660 rows)',
+    windows: 4,
+    latestWindow: 'week of 2026-03-23',
+    latestShareDrifted: 0.6666666666666666,
+    createdAt: '2026-04-01T10:00:00Z',
+    cached: false,
+  },
+  {
+    id: 5,
+    modelName: null,
+    modelVersion: null,
+    modelVersionId: null,
+    datasetName: 'sensor-readings',
+    window: 'rows:500',
+    reference: 'dataset sensor-reference (2,000 rows)',
+    windows: 3,
+    latestWindow: 'rows 1001–1500',
+    latestShareDrifted: 0,
+    createdAt: '2026-03-30T08:00:00Z',
+    cached: false,
+  },
+];
+
+const WASSERSTEIN = 'Wasserstein distance (normed)';
+const JENSEN_SHANNON = 'Jensen-Shannon distance';
+const NUMERIC_REASON =
+  'numeric column; the reference has 1320 values (more than 1000); 1180 distinct values in reference and current together: Wasserstein distance (normed)';
+
+function numeric(column: string, score: number, drifted: boolean): WindowColumnDrift {
+  return { column, kind: 'numerical', method: WASSERSTEIN, reason: NUMERIC_REASON, score, threshold: 0.1, drifted };
+}
+
+function categorical(column: string, score: number): WindowColumnDrift {
+  return {
+    column,
+    kind: 'categorical',
+    method: JENSEN_SHANNON,
+    reason: 'categorical column; the reference has 1320 values (more than 1000); 2 distinct values in reference and current together: Jensen-Shannon distance',
+    score,
+    threshold: 0.1,
+    drifted: false,
+  };
+}
+
+const WINDOWS: MonitoringWindow[] = [
+  {
+    label: 'week of 2026-03-02',
+    short_label: '03-02',
+    start: '2026-03-02',
+    end: '2026-03-08',
+    rows: 330,
+    in_reference: true,
+    warnings: [],
+    drifted_columns: 0,
+    share_drifted: 0,
+    dataset_drift: false,
+    drift: [numeric('income', 0.02, false), numeric('utilization', 0.03, false), categorical('sex', 0.01)],
+    performance: [
+      { name: 'accuracy', value: 0.8212, ci_low: 0.7803, ci_high: 0.8606 },
+      { name: 'balanced_accuracy', value: 0.7511, ci_low: null, ci_high: null },
+    ],
+    estimated_accuracy: 0.8105,
+    fairness: [{ sensitive: 'sex', demographic_parity_difference: 0.0412, equalized_odds_difference: 0.0634 }],
+  },
+  {
+    label: 'week of 2026-03-09',
+    short_label: '03-09',
+    start: '2026-03-09',
+    end: '2026-03-15',
+    rows: 330,
+    in_reference: true,
+    warnings: [],
+    drifted_columns: 0,
+    share_drifted: 0,
+    dataset_drift: false,
+    // `utilization` has no result in this window: its heatmap cell is empty.
+    drift: [numeric('income', 0.04, false), categorical('sex', 0.06)],
+    performance: [{ name: 'accuracy', value: 0.8303, ci_low: 0.7909, ci_high: 0.8697 }],
+    estimated_accuracy: 0.8154,
+    fairness: [{ sensitive: 'sex', demographic_parity_difference: 0.0388, equalized_odds_difference: 0.0571 }],
+  },
+  {
+    label: 'week of 2026-03-16',
+    short_label: '03-16',
+    start: '2026-03-16',
+    end: '2026-03-22',
+    rows: 341,
+    in_reference: false,
+    warnings: [],
+    drifted_columns: 1,
+    share_drifted: 0.3333333333333333,
+    dataset_drift: false,
+    drift: [numeric('income', 0.2345, true), numeric('utilization', 0.08, false), categorical('sex', 0.09)],
+    performance: [{ name: 'accuracy', value: 0.7801, ci_low: 0.7351, ci_high: 0.8211 }],
+    estimated_accuracy: 0.7902,
+    fairness: [{ sensitive: 'sex', demographic_parity_difference: 0.0521, equalized_odds_difference: 0.0987 }],
+  },
+  {
+    label: 'week of 2026-03-23',
+    short_label: '03-23',
+    start: '2026-03-23',
+    end: '2026-03-29',
+    rows: 12,
+    in_reference: false,
+    warnings: ['only 12 rows: the drift tests have little power', 'some rows have no label: realised performance not computed'],
+    drifted_columns: 2,
+    share_drifted: 0.6666666666666666,
+    dataset_drift: true,
+    drift: [numeric('income', 0.4102, true), numeric('utilization', 0.1275, true), categorical('sex', 0.04)],
+    performance: [],
+    estimated_accuracy: 0.7433,
+    fairness: [],
+  },
+];
+
+export const HEATMAP_TITLE = 'Drift heatmap';
+
+export const MONITORING_DETAIL: MonitoringDetail = {
+  summary: MONITORING_RUNS[0]!,
+  estimateNote: 'Estimated accuracy: mean calibrated confidence, calibrated on the reference windows (660 labelled rows).',
+  windows: WINDOWS,
+  columns: ['income', 'utilization', 'sex'],
+  cells: [
+    [
+      { level: 0.1, drifted: false, score: 0.02, method: WASSERSTEIN },
+      { level: 0.2, drifted: false, score: 0.04, method: WASSERSTEIN },
+      { level: 1, drifted: true, score: 0.2345, method: WASSERSTEIN },
+      { level: 1, drifted: true, score: 0.4102, method: WASSERSTEIN },
+    ],
+    [
+      { level: 0.15, drifted: false, score: 0.03, method: WASSERSTEIN },
+      null,
+      { level: 0.4, drifted: false, score: 0.08, method: WASSERSTEIN },
+      { level: 0.6375, drifted: true, score: 0.1275, method: WASSERSTEIN },
+    ],
+    [
+      { level: 0.05, drifted: false, score: 0.01, method: JENSEN_SHANNON },
+      { level: 0.3, drifted: false, score: 0.06, method: JENSEN_SHANNON },
+      { level: 0.45, drifted: false, score: 0.09, method: JENSEN_SHANNON },
+      { level: 0.2, drifted: false, score: 0.04, method: JENSEN_SHANNON },
+    ],
+  ],
+  charts: [
+    { key: 'accuracy', title: 'Accuracy over time', svg: svgOf('accuracy') },
+    { key: 'fairness_gap', title: 'Fairness gap over time', svg: svgOf('fairness') },
+    { key: 'drift_share', title: 'Drifted columns over time', svg: svgOf('share drifted') },
+    { key: 'heatmap', title: HEATMAP_TITLE, svg: svgOf('heatmap') },
+  ],
+};
+
+export const DRIFT_CELL: DriftCellDetail = {
+  column: 'income',
+  window: 'week of 2026-03-16',
+  kind: 'numerical',
+  method: WASSERSTEIN,
+  reason: NUMERIC_REASON,
+  score: 0.2345,
+  threshold: 0.1,
+  drifted: true,
+  statistics: [
+    { name: 'KS statistic D', value: 0.21012, note: null },
+    { name: 'KS p-value', value: 3.2e-12, note: "exact (scipy's choice by sample size)" },
+    { name: 'Wasserstein distance', value: 2875.5, note: null },
+    { name: "Wasserstein distance (normed by the reference's std)", value: 0.2345, note: null },
+    { name: 'PSI (reference deciles)', value: 0.30123, note: null },
+    { name: 'Jensen–Shannon distance (reference deciles)', value: null, note: null },
+  ],
+  chart: { key: 'distribution', title: 'income distribution', svg: svgOf('income: reference vs week of 2026-03-16') },
 };
 
 export type Handler = ((args: Record<string, unknown>) => unknown) | unknown;

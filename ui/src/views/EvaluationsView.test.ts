@@ -128,7 +128,7 @@ describe('EvaluationsView', () => {
         ids.push(args.id);
         return EVALUATION_DETAIL;
       },
-      get_evaluation_charts: [{ title: 'ROC curve', svg: '<svg xmlns="http://www.w3.org/2000/svg"><text>ROC</text></svg>' }],
+      get_evaluation_charts: [{ key: 'roc', title: 'ROC curve', svg: '<svg xmlns="http://www.w3.org/2000/svg"><text>ROC</text></svg>' }],
     });
     render(EvaluationsView);
 

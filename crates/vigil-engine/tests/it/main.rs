@@ -627,6 +627,28 @@ mod monitoring {
                 std::fs::write(format!("{out}/monitoring-{i}.svg"), &chart.svg).expect("dump");
             }
         }
+        // Exported charts land in the workspace's exports/ folder, never overwriting.
+        let first = workspace
+            .save_export(
+                "credit-risk v2 · heatmap.svg",
+                detail.charts[3].svg.as_bytes(),
+            )
+            .expect("saved");
+        assert!(
+            first.starts_with(&dir.path().join("exports").display().to_string()),
+            "{first}"
+        );
+        assert!(first.ends_with("credit-risk-v2---heatmap.svg"), "{first}");
+        let second = workspace
+            .save_export("credit-risk v2 · heatmap.svg", b"<svg/>")
+            .expect("saved");
+        assert!(second.ends_with("-2.svg"), "{second}");
+        assert_eq!(
+            std::fs::read_to_string(&first).expect("file"),
+            detail.charts[3].svg
+        );
+        assert!(workspace.save_export("../escape.sh", b"x").is_err());
+        assert!(workspace.save_export(".svg", b"x").is_err());
         let region = workspace
             .drift_cell(run.id, 10, "region")
             .await
