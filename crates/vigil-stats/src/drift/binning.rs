@@ -116,23 +116,7 @@ pub fn distinct_value_counts(a_sorted: &[f64], b_sorted: &[f64]) -> (Vec<f64>, V
 
 /// Number of distinct values in the union of two sorted samples.
 pub fn distinct_union_count(a_sorted: &[f64], b_sorted: &[f64]) -> usize {
-    let (mut i, mut j, mut count) = (0usize, 0usize, 0usize);
-    loop {
-        let value = match (a_sorted.get(i), b_sorted.get(j)) {
-            (Some(&x), Some(&y)) => x.min(y),
-            (Some(&x), None) => x,
-            (None, Some(&y)) => y,
-            (None, None) => break,
-        };
-        while a_sorted.get(i).is_some_and(|&x| x == value) {
-            i += 1;
-        }
-        while b_sorted.get(j).is_some_and(|&y| y == value) {
-            j += 1;
-        }
-        count += 1;
-    }
-    count
+    crate::drift::merge_statistics(a_sorted, b_sorted).distinct
 }
 
 /// Number of distinct values of a sorted sample.

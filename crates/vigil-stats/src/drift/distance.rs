@@ -8,35 +8,11 @@ use crate::special::{chi2_sf, normal_cdf};
 
 /// ∫ |F_a − F_b| dx for two sorted samples (scipy's `wasserstein_distance`).
 pub fn wasserstein(a: &[f64], b: &[f64]) -> f64 {
-    let (na, nb) = (a.len() as f64, b.len() as f64);
-    let (mut i, mut j) = (0usize, 0usize);
-    let mut total = 0.0;
-    let mut previous: Option<f64> = None;
-    loop {
-        let value = match (a.get(i), b.get(j)) {
-            (Some(&x), Some(&y)) => x.min(y),
-            (Some(&x), None) => x,
-            (None, Some(&y)) => y,
-            (None, None) => break,
-        };
-        if let Some(start) = previous {
-            // Between `start` and `value` both CDFs are flat at their values after `start`.
-            total += (i as f64 / na - j as f64 / nb).abs() * (value - start);
-        }
-        while a.get(i).is_some_and(|&x| x <= value) {
-            i += 1;
-        }
-        while b.get(j).is_some_and(|&y| y <= value) {
-            j += 1;
-        }
-        previous = Some(value);
-    }
-    total
+    merge_statistics(a, b).wasserstein
 }
 
 /// What one merge of two sorted samples yields: the KS statistic, the Wasserstein distance and
-/// the number of distinct values in their union (the same numbers as [`crate::drift::ks_statistic`],
-/// [`wasserstein`] and [`crate::drift::distinct_union_count`], in one pass).
+/// the number of distinct values in their union, in one pass over both.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MergeStatistics {
     pub ks_statistic: f64,

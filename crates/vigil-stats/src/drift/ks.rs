@@ -87,25 +87,7 @@ pub fn ks_test_from_statistic(n1: usize, n2: usize, statistic: f64) -> KsTest {
 /// sup |F_a − F_b| over the pooled values, with the right-continuous empirical CDFs (ties in
 /// one sample or across both move together, as `searchsorted(side="right")` does).
 pub fn ks_statistic(a: &[f64], b: &[f64]) -> f64 {
-    let (na, nb) = (a.len() as f64, b.len() as f64);
-    let (mut i, mut j) = (0usize, 0usize);
-    let mut d = 0.0f64;
-    loop {
-        let value = match (a.get(i), b.get(j)) {
-            (Some(&x), Some(&y)) => x.min(y),
-            (Some(&x), None) => x,
-            (None, Some(&y)) => y,
-            (None, None) => break,
-        };
-        while a.get(i).is_some_and(|&x| x <= value) {
-            i += 1;
-        }
-        while b.get(j).is_some_and(|&y| y <= value) {
-            j += 1;
-        }
-        d = d.max((i as f64 / na - j as f64 / nb).abs());
-    }
-    d
+    crate::drift::merge_statistics(a, b).ks_statistic
 }
 
 fn round_half_even(x: f64) -> f64 {
