@@ -15,6 +15,7 @@ fn main() {
         "get_monitoring",
         "get_drift_cell",
         "save_export",
+        "monitor_model_file",
     ]);
     let attributes = tauri_build::Attributes::new()
         .config_path("../tauri.conf.json")

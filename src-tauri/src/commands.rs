@@ -2,7 +2,9 @@
 
 use tauri::ipc::Invoke;
 use tauri::{Runtime, State};
-use vigil_engine::stored_monitoring::{DriftCellDetail, MonitoringDetail, MonitoringRunSummary};
+use vigil_engine::stored_monitoring::{
+    DriftCellDetail, MonitorFileRequest, MonitoringDetail, MonitoringRunSummary,
+};
 use vigil_engine::views::{
     AuditEvent, ChartView, DatasetPreview, DatasetSummary, EvaluateFileRequest, EvaluationDetail,
     EvaluationSummary, ModelSummary, WorkspaceInfo,
@@ -24,7 +26,8 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         list_monitoring_runs,
         get_monitoring,
         get_drift_cell,
-        save_export
+        save_export,
+        monitor_model_file
     ]
 }
 
@@ -138,5 +141,16 @@ async fn save_export(
 ) -> Result<String, IpcError> {
     workspace
         .save_export(&file_name, &bytes)
+        .map_err(IpcError::from)
+}
+
+#[tauri::command]
+async fn monitor_model_file(
+    workspace: State<'_, Workspace>,
+    request: MonitorFileRequest,
+) -> Result<MonitoringRunSummary, IpcError> {
+    workspace
+        .monitor_model_file(&request, &vigil_engine::current_actor())
+        .await
         .map_err(IpcError::from)
 }

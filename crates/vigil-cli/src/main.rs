@@ -103,6 +103,10 @@ struct MonitorArgs {
     /// Write `{"monitoring": …}` as JSON to FILE (`-` for standard output).
     #[arg(long, value_name = "FILE")]
     json: Option<String>,
+    /// Also store the run in the workspace (see --data-dir), with the model as a version of
+    /// NAME and the data (and reference file) as datasets; the desktop app then shows it.
+    #[arg(long, value_name = "NAME", requires = "model")]
+    register: Option<String>,
 }
 
 fn sensitive_lists(flags: &[String]) -> Vec<Vec<String>> {
@@ -398,8 +402,26 @@ fn run(command: Command, data_dir: Option<PathBuf>) -> Result<bool, (EngineError
                 sensitive: &sensitive,
                 inputs: &args.inputs,
             };
-            let result =
+            let mut result =
                 vigil_engine::monitor::monitor_files(&files).map_err(|e| (e, args.json.clone()))?;
+            if let Some(name) = &args.register {
+                let request = vigil_engine::stored_monitoring::MonitorFileRequest {
+                    model_path: args.model.as_ref().map(|p| p.display().to_string()),
+                    model_name: Some(name.clone()),
+                    data_path: args.data.display().to_string(),
+                    reference_path: args.reference.as_ref().map(|p| p.display().to_string()),
+                    reference_windows: args.reference_windows,
+                    window: args.window.clone(),
+                    timestamp: args.timestamp.clone(),
+                    target: args.target.clone(),
+                    pos_label: args.pos_label.clone(),
+                    sensitive: sensitive.clone(),
+                    exclude: files.columns.exclude.clone(),
+                };
+                let stored =
+                    register_monitoring(data_dir, &request).map_err(|e| (e, args.json.clone()))?;
+                result["registered"] = stored;
+            }
             Ok(emit(args.json.as_deref(), &result, |out| {
                 print_monitoring(out, &result["monitoring"])
             }))
@@ -529,6 +551,33 @@ fn register(
             "sha256": version.sha256,
             "evaluation": evaluation.id,
             "cached": evaluation.cached,
+            "data_dir": dir.display().to_string(),
+        }))
+    })
+}
+
+/// Stores a monitoring run of the files in the workspace.
+fn register_monitoring(
+    data_dir: Option<PathBuf>,
+    request: &vigil_engine::stored_monitoring::MonitorFileRequest,
+) -> Result<serde_json::Value, EngineError> {
+    let dir = vigil_engine::resolve_data_dir(data_dir)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| EngineError::TaskFailed(e.to_string()))?;
+    runtime.block_on(async {
+        let workspace =
+            vigil_engine::Workspace::open(&dir, vigil_engine::DemoSeeding::Never).await?;
+        let run = workspace
+            .monitor_model_file(request, &vigil_engine::current_actor())
+            .await?;
+        workspace.close().await;
+        Ok(json!({
+            "monitoring_run": run.id,
+            "model": run.model_name,
+            "version": run.model_version,
+            "cached": run.cached,
             "data_dir": dir.display().to_string(),
         }))
     })

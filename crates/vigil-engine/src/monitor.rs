@@ -25,6 +25,8 @@ pub enum WindowSpec {
     Month,
     /// Consecutive chunks of N rows in file order.
     Rows(usize),
+    /// Every row in one window: a plain comparison of the data with the reference.
+    All,
 }
 
 impl WindowSpec {
@@ -34,6 +36,7 @@ impl WindowSpec {
             "day" => Ok(Self::Day),
             "week" => Ok(Self::Week),
             "month" => Ok(Self::Month),
+            "all" => Ok(Self::All),
             other => other
                 .strip_prefix("rows:")
                 .and_then(|n| n.parse::<usize>().ok())
@@ -41,7 +44,7 @@ impl WindowSpec {
                 .map(Self::Rows)
                 .ok_or_else(|| {
                     EngineError::Usage(format!(
-                        "`{other}` is not a window: use day, week, month or rows:N"
+                        "`{other}` is not a window: use day, week, month, rows:N or all"
                     ))
                 }),
         }
@@ -53,6 +56,7 @@ impl WindowSpec {
             Self::Week => "week".to_owned(),
             Self::Month => "month".to_owned(),
             Self::Rows(n) => format!("rows:{n}"),
+            Self::All => "all".to_owned(),
         }
     }
 }
@@ -124,6 +128,14 @@ pub fn split_windows(
     spec: WindowSpec,
 ) -> Result<Vec<WindowRows>> {
     let n = dataset.row_count();
+    if spec == WindowSpec::All {
+        return Ok(vec![WindowRows {
+            label: "all rows".to_owned(),
+            start: "1".to_owned(),
+            end: n.to_string(),
+            rows: (0..n).collect(),
+        }]);
+    }
     if let WindowSpec::Rows(size) = spec {
         return Ok((0..n)
             .step_by(size)
@@ -162,7 +174,7 @@ pub fn split_windows(
             ))
         })?;
         let start = match spec {
-            WindowSpec::Day | WindowSpec::Rows(_) => day,
+            WindowSpec::Day | WindowSpec::Rows(_) | WindowSpec::All => day,
             // 1970-01-01 was a Thursday; Monday-based weeks start 3 days earlier.
             WindowSpec::Week => day - (day + 3).rem_euclid(7),
             WindowSpec::Month => {
@@ -186,7 +198,9 @@ pub fn split_windows(
                     };
                     (format!("{y:04}-{m:02}"), next - 1)
                 }
-                WindowSpec::Day | WindowSpec::Rows(_) => (date_text(start), start),
+                WindowSpec::Day | WindowSpec::Rows(_) | WindowSpec::All => {
+                    (date_text(start), start)
+                }
             };
             WindowRows {
                 label,
@@ -576,6 +590,7 @@ pub fn monitor(request: &MonitorRequest<'_>) -> Result<Monitoring> {
                 }
                 WindowSpec::Month => window.label.clone(),
                 WindowSpec::Rows(_) => window.start.clone(),
+                WindowSpec::All => "all".to_owned(),
             },
             start: window.start.clone(),
             end: window.end.clone(),
@@ -594,7 +609,7 @@ pub fn monitor(request: &MonitorRequest<'_>) -> Result<Monitoring> {
     Ok(Monitoring {
         window: request.window,
         timestamp_column: match request.window {
-            WindowSpec::Rows(_) => None,
+            WindowSpec::Rows(_) | WindowSpec::All => None,
             _ => request.timestamp.map(str::to_owned).or_else(|| {
                 request
                     .dataset

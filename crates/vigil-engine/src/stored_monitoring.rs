@@ -211,6 +211,75 @@ fn compute(
     })
 }
 
+/// [`compute`] on a blocking thread.
+async fn compute_off_thread(
+    model_bytes: Option<Vec<u8>>,
+    dataset: (Vec<u8>, String),
+    reference: Option<(Vec<u8>, String, String)>,
+    settings: MonitoringSettings,
+) -> Result<Computed> {
+    tokio::task::spawn_blocking(move || {
+        compute(
+            model_bytes.as_deref(),
+            (&dataset.0, &dataset.1),
+            reference
+                .as_ref()
+                .map(|(b, f, n)| (b.as_slice(), f.as_str(), n.as_str())),
+            &settings,
+        )
+    })
+    .await
+    .map_err(|e| EngineError::TaskFailed(e.to_string()))?
+}
+
+async fn read_file_async(path: &str) -> Result<Vec<u8>> {
+    tokio::fs::read(path)
+        .await
+        .map_err(|source| EngineError::ReadFile {
+            path: path.to_owned(),
+            source,
+        })
+}
+
+fn file_name(path: &str) -> String {
+    std::path::Path::new(path)
+        .file_name()
+        .map_or_else(|| path.to_owned(), |n| n.to_string_lossy().into_owned())
+}
+
+/// `csv` or `parquet`, from the file name.
+fn format_of(path: &str) -> Result<&'static str> {
+    vigil_data::DatasetFormat::from_file_name(path)
+        .map(vigil_data::DatasetFormat::as_str)
+        .map_err(|source| EngineError::Dataset {
+            name: path.to_owned(),
+            source,
+        })
+}
+
+/// What the Monitoring view's form (and `vigil monitor --register`) sends: files by path.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MonitorFileRequest {
+    /// Without a model only the data's drift is monitored.
+    pub model_path: Option<String>,
+    pub model_name: Option<String>,
+    pub data_path: String,
+    /// The reference: another file …
+    pub reference_path: Option<String>,
+    /// … or the data's own first N windows.
+    #[ts(type = "number | null")]
+    pub reference_windows: Option<usize>,
+    /// `day`, `week`, `month`, `rows:N` or `all`.
+    pub window: String,
+    pub timestamp: Option<String>,
+    pub target: Option<String>,
+    pub pos_label: Option<String>,
+    /// Each entry one analysis; several columns are an intersection.
+    pub sensitive: Vec<Vec<String>>,
+    pub exclude: Vec<String>,
+}
+
 fn summary(row: &MonitoringRunRow, cached: bool) -> Result<MonitoringRunSummary> {
     let monitoring: Monitoring =
         serde_json::from_str(&row.result_json).map_err(decode_error("monitoring result"))?;
@@ -361,20 +430,38 @@ impl Workspace {
             )),
             None => None,
         };
-        let job_settings = settings.clone();
-        let format = dataset.format.clone();
-        let computed = tokio::task::spawn_blocking(move || {
-            compute(
-                model_bytes.as_deref(),
-                (&dataset_bytes, &format),
-                reference_bytes
-                    .as_ref()
-                    .map(|(b, f, n)| (b.as_slice(), f.as_str(), n.as_str())),
-                &job_settings,
-            )
-        })
+        let computed = compute_off_thread(
+            model_bytes,
+            (dataset_bytes, dataset.format.clone()),
+            reference_bytes,
+            settings.clone(),
+        )
+        .await?;
+        self.store_monitoring_run(
+            version_id,
+            dataset_id,
+            reference_row.as_ref().map(|r| r.id),
+            &settings_json,
+            &cache_key,
+            &computed,
+            actor,
+        )
         .await
-        .map_err(|e| EngineError::TaskFailed(e.to_string()))??;
+    }
+
+    /// Stores a computed run: its reference profile as a blob, the result, one drift_results
+    /// row per window and column, and the audit event.
+    #[expect(clippy::too_many_arguments, reason = "the columns of one stored run")]
+    async fn store_monitoring_run(
+        &self,
+        version_id: Option<i64>,
+        dataset_id: i64,
+        reference_dataset_id: Option<i64>,
+        settings_json: &str,
+        cache_key: &str,
+        computed: &Computed,
+        actor: &str,
+    ) -> Result<MonitoringRunSummary> {
         let profile_sha256 = self.store().blobs().put(&computed.profile_json).await?;
         let monitoring = &computed.monitoring;
         let drift: Vec<DriftResultRow> = monitoring
@@ -403,9 +490,9 @@ impl Workspace {
                 &NewMonitoringRun {
                     model_version_id: version_id,
                     dataset_id,
-                    reference_dataset_id: reference_row.as_ref().map(|r| r.id),
-                    settings_json: &settings_json,
-                    cache_key: &cache_key,
+                    reference_dataset_id,
+                    settings_json,
+                    cache_key,
                     reference_profile_sha256: &profile_sha256,
                     result_json: &result_json,
                     drift: &drift,
@@ -414,6 +501,148 @@ impl Workspace {
             )
             .await?;
         summary(&self.store().monitoring_run(id).await?, false)
+    }
+
+    /// Monitors files the user named (`vigil monitor --register`, the Monitoring view's form):
+    /// everything is computed from the files first, so a file or a setting that fails stores
+    /// nothing; then the model (as a version of `model_name`), the data and the reference are
+    /// imported (content addressed) and the run stored.
+    pub async fn monitor_model_file(
+        &self,
+        request: &MonitorFileRequest,
+        actor: &str,
+    ) -> Result<MonitoringRunSummary> {
+        let window = WindowSpec::parse(&request.window)?;
+        let reference = match (&request.reference_path, request.reference_windows) {
+            (Some(_), None) => None,
+            (None, Some(n)) => Some(n),
+            _ => {
+                return Err(EngineError::Usage(
+                    "give the reference as a file or as a number of leading windows (one of them)"
+                        .to_owned(),
+                ));
+            }
+        };
+        let model_name = request
+            .model_name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty());
+        if request.model_path.is_some() && model_name.is_none() {
+            return Err(EngineError::Usage(
+                "name the model: its file is stored as a version of that name".to_owned(),
+            ));
+        }
+        let model_bytes = match &request.model_path {
+            Some(path) => Some(read_file_async(path).await?),
+            None => None,
+        };
+        let data_bytes = read_file_async(&request.data_path).await?;
+        let data_format = format_of(&request.data_path)?;
+        let reference_file = match &request.reference_path {
+            Some(path) => Some((
+                read_file_async(path).await?,
+                format_of(path)?,
+                file_name(path),
+            )),
+            None => None,
+        };
+        let settings = MonitoringSettings {
+            window,
+            timestamp: request.timestamp.clone().filter(|t| !t.is_empty()),
+            reference: match reference {
+                Some(windows) => MonitoringReference::LeadingWindows { windows },
+                // Filled in with the stored dataset's id once it is imported.
+                None => MonitoringReference::Dataset { dataset_id: 0 },
+            },
+            target: request.target.clone().filter(|t| !t.is_empty()),
+            pos_label: request.pos_label.clone().filter(|p| !p.is_empty()),
+            sensitive: request.sensitive.clone(),
+            exclude: request.exclude.clone(),
+        };
+        let computed = compute_off_thread(
+            model_bytes.clone(),
+            (data_bytes.clone(), data_format.to_owned()),
+            reference_file
+                .as_ref()
+                .map(|(b, f, n)| (b.clone(), (*f).to_owned(), n.clone())),
+            settings.clone(),
+        )
+        .await?;
+
+        let version = match (&model_bytes, model_name, &request.model_path) {
+            (Some(bytes), Some(name), Some(path)) => Some(
+                self.import_model_version(
+                    &crate::import::ModelFile {
+                        model_name: name,
+                        model_description: "",
+                        source: &file_name(path),
+                        notes: "",
+                        bytes,
+                    },
+                    actor,
+                )
+                .await?
+                .item,
+            ),
+            _ => None,
+        };
+        let data_source = file_name(&request.data_path);
+        let dataset = self
+            .import_dataset(
+                &crate::import::DatasetFile {
+                    name: &data_source,
+                    description: "",
+                    source: &data_source,
+                    bytes: &data_bytes,
+                },
+                actor,
+            )
+            .await?
+            .item;
+        let reference_dataset = match &reference_file {
+            Some((bytes, _, name)) => Some(
+                self.import_dataset(
+                    &crate::import::DatasetFile {
+                        name,
+                        description: "",
+                        source: name,
+                        bytes,
+                    },
+                    actor,
+                )
+                .await?
+                .item,
+            ),
+            None => None,
+        };
+        let mut settings = settings;
+        if let Some(r) = &reference_dataset {
+            settings.reference = MonitoringReference::Dataset { dataset_id: r.id };
+        }
+        let settings_json = serde_json::to_string(&settings).map_err(decode_error("settings"))?;
+        let cache_key = vigil_store::sha256_hex(
+            format!(
+                "monitor\n{}\n{}\n{}\n{settings_json}",
+                version.as_ref().map_or("", |v| v.sha256.as_str()),
+                dataset.sha256,
+                reference_dataset.as_ref().map_or("", |d| d.sha256.as_str()),
+            )
+            .as_bytes(),
+        );
+        if let Some(row) = self.store().cached_monitoring_run(&cache_key).await? {
+            return summary(&row, true);
+        }
+        self.store_monitoring_run(
+            version.as_ref().map(|v| v.id),
+            dataset.id,
+            reference_dataset.as_ref().map(|r| r.id),
+            &settings_json,
+            &cache_key,
+            &computed,
+            actor,
+        )
+        .await
     }
 
     /// Every monitoring run, newest first.

@@ -182,6 +182,7 @@ pub fn typescript_bindings() -> String {
         crate::stored_monitoring::HeatCell::decl(),
         crate::stored_monitoring::MonitoringDetail::decl(),
         crate::stored_monitoring::MonitoringRunSummary::decl(),
+        crate::stored_monitoring::MonitorFileRequest::decl(),
         crate::stored_monitoring::NamedNumber::decl(),
     ];
     declarations.sort();

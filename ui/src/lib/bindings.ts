@@ -103,6 +103,28 @@ export type ModelVersionSummary = { id: number,
  */
 version: number, sha256: string, sizeBytes: number, source: string, notes: string, createdAt: string, createdBy: string, };
 
+export type MonitorFileRequest = { 
+/**
+ * Without a model only the data's drift is monitored.
+ */
+modelPath: string | null, modelName: string | null, dataPath: string, 
+/**
+ * The reference: another file …
+ */
+referencePath: string | null, 
+/**
+ * … or the data's own first N windows.
+ */
+referenceWindows: number | null, 
+/**
+ * `day`, `week`, `month`, `rows:N` or `all`.
+ */
+window: string, timestamp: string | null, target: string | null, posLabel: string | null, 
+/**
+ * Each entry one analysis; several columns are an intersection.
+ */
+sensitive: Array<Array<string>>, exclude: Array<string>, };
+
 export type MonitoringDetail = { summary: MonitoringRunSummary, estimateNote: string | null, windows: Array<MonitoringWindow>, 
 /**
  * Heatmap rows, in order.

@@ -822,3 +822,61 @@ fn monitor_refuses_an_unknown_window_and_a_missing_reference() {
             .contains("--reference")
     );
 }
+
+#[test]
+fn monitor_register_stores_the_run_once_and_bad_input_stores_nothing() {
+    let workspace = tempfile::tempdir().expect("temp");
+    let dir = workspace.path().to_str().expect("path").to_owned();
+    let model = demo("models/credit_risk_v2.onnx");
+    let data = demo("data/credit_applications.csv");
+    let args = |window: &str| -> Vec<String> {
+        [
+            "--data-dir",
+            &dir,
+            "monitor",
+            "--model",
+            model.to_str().expect("p"),
+            "--data",
+            data.to_str().expect("p"),
+            "--window",
+            window,
+            "--reference-windows",
+            "8",
+            "--target",
+            "default",
+            "--exclude",
+            "id",
+            "--register",
+            "credit-risk",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect()
+    };
+    let run = |args: &[String]| {
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        vigil_json(&refs)
+    };
+    let (ok, json) = run(&args("week"));
+    assert!(ok, "{json}");
+    assert_eq!(json["registered"]["version"], 1);
+    assert_eq!(json["registered"]["cached"], false);
+    let (ok, again) = run(&args("week"));
+    assert!(ok, "{again}");
+    assert_eq!(again["registered"]["cached"], true);
+    assert_eq!(
+        again["registered"]["monitoring_run"],
+        json["registered"]["monitoring_run"]
+    );
+    // Monthly windows leave none to monitor after 8: refused before anything is stored.
+    let (ok, error) = run(&args("month"));
+    assert!(!ok);
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .expect("m")
+            .contains("leave at least one")
+    );
+    let database = workspace.path().join("vigil.sqlite3");
+    assert!(database.exists());
+}

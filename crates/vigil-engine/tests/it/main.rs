@@ -723,3 +723,92 @@ mod monitoring {
         assert_eq!(detail.charts.len(), 2, "drift share and heatmap only");
     }
 }
+
+mod monitoring_files {
+    use vigil_engine::stored_monitoring::MonitorFileRequest;
+    use vigil_engine::{DemoSeeding, Workspace};
+
+    fn path(relative: &str) -> String {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../..")
+            .join(relative)
+            .display()
+            .to_string()
+    }
+
+    fn request() -> MonitorFileRequest {
+        MonitorFileRequest {
+            model_path: Some(path("tests/fixtures/kit/models/credit_gbm.onnx")),
+            model_name: Some("credit-gbm".to_owned()),
+            data_path: path("tests/fixtures/kit/data/credit_current_strong.csv"),
+            reference_path: Some(path("tests/fixtures/kit/data/credit_reference.csv")),
+            reference_windows: None,
+            window: "all".to_owned(),
+            timestamp: None,
+            target: Some("default".to_owned()),
+            pos_label: None,
+            sensitive: vec![vec!["sex".to_owned()]],
+            exclude: vec!["id".to_owned()],
+        }
+    }
+
+    #[tokio::test]
+    async fn files_are_compared_and_stored_and_a_bad_setting_stores_nothing() {
+        let dir = tempfile::tempdir().expect("temp");
+        let workspace = Workspace::open(dir.path(), DemoSeeding::Never)
+            .await
+            .expect("open");
+        // A window the data cannot be split into: refused, and nothing is imported.
+        let bad = MonitorFileRequest {
+            window: "week".to_owned(),
+            timestamp: Some("region".to_owned()),
+            ..request()
+        };
+        let error = workspace
+            .monitor_model_file(&bad, "tester")
+            .await
+            .expect_err("region holds no dates");
+        assert!(
+            error.user_message().contains("is not a date"),
+            "{}",
+            error.user_message()
+        );
+        assert!(workspace.list_models().await.expect("models").is_empty());
+        assert!(
+            workspace
+                .list_datasets()
+                .await
+                .expect("datasets")
+                .is_empty()
+        );
+        assert!(
+            workspace
+                .list_monitoring_runs()
+                .await
+                .expect("runs")
+                .is_empty()
+        );
+
+        // The whole strong-drift batch against the reference, as one window.
+        let run = workspace
+            .monitor_model_file(&request(), "tester")
+            .await
+            .expect("stored");
+        assert_eq!(run.windows, 1);
+        assert_eq!(run.model_name.as_deref(), Some("credit-gbm"));
+        assert_eq!(workspace.list_datasets().await.expect("datasets").len(), 2);
+        let detail = workspace.monitoring_detail(run.id).await.expect("detail");
+        let window = &detail.windows[0];
+        assert_eq!(window.label, "all rows");
+        // Evidently's default verdicts on the kit's strong batch: 6 of 12 columns drift.
+        assert_eq!(window.drifted_columns, 6);
+        assert!(window.dataset_drift);
+        assert!(window.performance.iter().any(|m| m.name == "roc_auc"));
+        let again = workspace
+            .monitor_model_file(&request(), "tester")
+            .await
+            .expect("cached");
+        assert!(again.cached);
+        assert_eq!(again.id, run.id);
+    }
+}
