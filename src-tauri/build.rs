@@ -16,6 +16,12 @@ fn main() {
         "get_drift_cell",
         "save_export",
         "monitor_model_file",
+        "get_lifecycle",
+        "get_gate_report",
+        "promote_version",
+        "rollback_model",
+        "set_gate_policy",
+        "verify_audit_log",
     ]);
     let attributes = tauri_build::Attributes::new()
         .config_path("../tauri.conf.json")

@@ -2,6 +2,7 @@
 
 use tauri::ipc::Invoke;
 use tauri::{Runtime, State};
+use vigil_engine::registry::{AliasEvent, AuditCheck, GatePolicy, GateReport, ModelLifecycle};
 use vigil_engine::stored_monitoring::{
     DriftCellDetail, MonitorFileRequest, MonitoringDetail, MonitoringRunSummary,
 };
@@ -27,7 +28,13 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         get_monitoring,
         get_drift_cell,
         save_export,
-        monitor_model_file
+        monitor_model_file,
+        get_lifecycle,
+        get_gate_report,
+        promote_version,
+        rollback_model,
+        set_gate_policy,
+        verify_audit_log
     ]
 }
 
@@ -153,4 +160,78 @@ async fn monitor_model_file(
         .monitor_model_file(&request, &vigil_engine::current_actor())
         .await
         .map_err(IpcError::from)
+}
+
+#[tauri::command]
+async fn get_lifecycle(
+    workspace: State<'_, Workspace>,
+    model_name: String,
+) -> Result<ModelLifecycle, IpcError> {
+    workspace
+        .lifecycle(&model_name)
+        .await
+        .map_err(IpcError::from)
+}
+
+#[tauri::command]
+async fn get_gate_report(
+    workspace: State<'_, Workspace>,
+    model_name: String,
+    version: String,
+) -> Result<GateReport, IpcError> {
+    workspace
+        .gate_report_for(&model_name, &version)
+        .await
+        .map_err(IpcError::from)
+}
+
+#[tauri::command]
+async fn promote_version(
+    workspace: State<'_, Workspace>,
+    model_name: String,
+    version: String,
+    alias: String,
+    comment: String,
+    override_reason: Option<String>,
+) -> Result<AliasEvent, IpcError> {
+    workspace
+        .promote(
+            &model_name,
+            &version,
+            &alias,
+            &comment,
+            override_reason.as_deref(),
+            &vigil_engine::current_actor(),
+        )
+        .await
+        .map_err(IpcError::from)
+}
+
+#[tauri::command]
+async fn rollback_model(
+    workspace: State<'_, Workspace>,
+    model_name: String,
+    reason: String,
+) -> Result<AliasEvent, IpcError> {
+    workspace
+        .rollback(&model_name, &reason, &vigil_engine::current_actor())
+        .await
+        .map_err(IpcError::from)
+}
+
+#[tauri::command]
+async fn set_gate_policy(
+    workspace: State<'_, Workspace>,
+    model_name: String,
+    policy: GatePolicy,
+) -> Result<(), IpcError> {
+    workspace
+        .set_gate_policy(&model_name, &policy, &vigil_engine::current_actor())
+        .await
+        .map_err(IpcError::from)
+}
+
+#[tauri::command]
+async fn verify_audit_log(workspace: State<'_, Workspace>) -> Result<AuditCheck, IpcError> {
+    workspace.verify_audit_log().await.map_err(IpcError::from)
 }

@@ -59,6 +59,104 @@ enum Command {
     /// against a reference, realised performance (with labels), fairness gaps, and an estimate
     /// of accuracy from the model's confidence.
     Monitor(MonitorArgs),
+    /// The model registry: import versions, gate policies, promote, roll back, history.
+    #[command(subcommand)]
+    Registry(RegistryCommand),
+    /// The tamper-evident audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum RegistryCommand {
+    /// Store a model file as a version of NAME (the same bytes are the same version).
+    Import {
+        file: PathBuf,
+        #[arg(long, value_name = "NAME")]
+        name: String,
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        notes: String,
+        #[arg(long, value_name = "FILE")]
+        json: Option<String>,
+    },
+    /// Every model with its versions and aliases.
+    List {
+        #[arg(long, value_name = "FILE")]
+        json: Option<String>,
+    },
+    /// Set NAME's quality gates (unset flags are not checked).
+    Gates {
+        name: String,
+        #[arg(long, value_name = "X")]
+        min_accuracy: Option<f64>,
+        #[arg(long, value_name = "X")]
+        min_roc_auc: Option<f64>,
+        #[arg(long = "max-eo-difference", value_name = "X")]
+        max_equalized_odds_difference: Option<f64>,
+        #[arg(long, value_name = "X")]
+        max_drift_share: Option<f64>,
+        /// How far accuracy may fall below production's on the same dataset.
+        #[arg(long, value_name = "X")]
+        max_accuracy_drop: Option<f64>,
+        /// The approver must not be the person who registered the version.
+        #[arg(long)]
+        four_eyes: bool,
+        #[arg(long, value_name = "FILE")]
+        json: Option<String>,
+    },
+    /// Check VERSION of NAME against its gates, without changing anything.
+    Check {
+        name: String,
+        version: String,
+        #[arg(long, value_name = "FILE")]
+        json: Option<String>,
+    },
+    /// Point ALIAS at VERSION (a number or a hash prefix); production is gated.
+    Promote {
+        name: String,
+        version: String,
+        #[arg(long, value_name = "ALIAS")]
+        alias: String,
+        #[arg(long, value_name = "TEXT")]
+        comment: String,
+        /// Approve although a gate fails, saying why.
+        #[arg(long, value_name = "TEXT")]
+        override_reason: Option<String>,
+        #[arg(long, value_name = "FILE")]
+        json: Option<String>,
+    },
+    /// Move production back to the version it pointed at before.
+    Rollback {
+        name: String,
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+        #[arg(long, value_name = "FILE")]
+        json: Option<String>,
+    },
+    /// Aliases, gate policy and every alias move; with --at, what each alias pointed at then.
+    History {
+        name: String,
+        /// A time (RFC 3339, e.g. 2026-03-01T12:00:00Z) or a date.
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
+        #[arg(long, value_name = "FILE")]
+        json: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Re-compute the hash chain; name the first event that was edited, inserted or removed.
+    Verify {
+        #[arg(long, value_name = "FILE")]
+        json: Option<String>,
+    },
+    /// Write every event, oldest first, as JSON Lines.
+    Export {
+        /// Output file (default: standard output).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 /// `vigil monitor`'s flags.
@@ -426,6 +524,8 @@ fn run(command: Command, data_dir: Option<PathBuf>) -> Result<bool, (EngineError
                 print_monitoring(out, &result["monitoring"])
             }))
         }
+        Command::Registry(command) => registry(command, data_dir),
+        Command::Audit(command) => audit(command, data_dir),
         Command::Drift(args) => {
             let selection = vigil_engine::drift::DriftColumns {
                 numerical: args.numerical,
@@ -554,6 +654,341 @@ fn register(
             "data_dir": dir.display().to_string(),
         }))
     })
+}
+
+/// Opens the workspace named by --data-dir (else the default) and runs `work` in it.
+fn in_workspace<T>(
+    data_dir: Option<PathBuf>,
+    work: impl AsyncFnOnce(&vigil_engine::Workspace) -> Result<T, EngineError>,
+) -> Result<T, EngineError> {
+    let dir = vigil_engine::resolve_data_dir(data_dir)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| EngineError::TaskFailed(e.to_string()))?;
+    runtime.block_on(async {
+        let workspace =
+            vigil_engine::Workspace::open(&dir, vigil_engine::DemoSeeding::Never).await?;
+        let result = work(&workspace).await;
+        workspace.close().await;
+        result
+    })
+}
+
+fn registry(
+    command: RegistryCommand,
+    data_dir: Option<PathBuf>,
+) -> Result<bool, (EngineError, Option<String>)> {
+    let actor = vigil_engine::current_actor();
+    match command {
+        RegistryCommand::Import {
+            file,
+            name,
+            notes,
+            json,
+        } => {
+            let value = in_workspace(data_dir, async |ws| {
+                let imported = ws.register_model_file(&file, &name, &notes, &actor).await?;
+                Ok(json!({
+                    "model": name,
+                    "version": imported.item.version,
+                    "sha256": imported.item.sha256,
+                    "created": imported.created,
+                }))
+            })
+            .map_err(|e| (e, json.clone()))?;
+            Ok(emit(json.as_deref(), &value, |out| {
+                writeln!(
+                    out,
+                    "{} v{} ({}){}",
+                    value["model"].as_str().unwrap_or(""),
+                    value["version"],
+                    value["sha256"]
+                        .as_str()
+                        .unwrap_or("")
+                        .get(..12)
+                        .unwrap_or(""),
+                    if value["created"] == true {
+                        ""
+                    } else {
+                        " — already registered"
+                    }
+                )
+            }))
+        }
+        RegistryCommand::List { json } => {
+            let value = in_workspace(data_dir, async |ws| {
+                let mut models = Vec::new();
+                for model in ws.list_models().await? {
+                    let lifecycle = ws.lifecycle(&model.name).await?;
+                    models.push(json!({
+                        "name": model.name,
+                        "versions": model.versions.iter().map(|v| json!({
+                            "version": v.version, "sha256": v.sha256, "source": v.source,
+                            "created_at": v.created_at, "created_by": v.created_by,
+                        })).collect::<Vec<_>>(),
+                        "aliases": lifecycle.aliases.iter().map(|(a, v)| (a.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
+                    }));
+                }
+                Ok(json!({ "models": models }))
+            })
+            .map_err(|e| (e, json.clone()))?;
+            Ok(emit(json.as_deref(), &value, |out| {
+                for model in value["models"].as_array().into_iter().flatten() {
+                    writeln!(out, "{}", model["name"].as_str().unwrap_or(""))?;
+                    for v in model["versions"].as_array().into_iter().flatten() {
+                        let aliases: Vec<&str> = model["aliases"]
+                            .as_object()
+                            .into_iter()
+                            .flatten()
+                            .filter(|(_, n)| **n == v["version"])
+                            .map(|(a, _)| a.as_str())
+                            .collect();
+                        writeln!(
+                            out,
+                            "  v{} {} {} {}",
+                            v["version"],
+                            v["sha256"].as_str().unwrap_or("").get(..12).unwrap_or(""),
+                            v["source"].as_str().unwrap_or(""),
+                            if aliases.is_empty() {
+                                String::new()
+                            } else {
+                                format!("[{}]", aliases.join(", "))
+                            }
+                        )?;
+                    }
+                }
+                Ok(())
+            }))
+        }
+        RegistryCommand::Gates {
+            name,
+            min_accuracy,
+            min_roc_auc,
+            max_equalized_odds_difference,
+            max_drift_share,
+            max_accuracy_drop,
+            four_eyes,
+            json,
+        } => {
+            let policy = vigil_engine::registry::GatePolicy {
+                min_accuracy,
+                min_roc_auc,
+                max_equalized_odds_difference,
+                max_drift_share,
+                max_accuracy_drop,
+                four_eyes,
+            };
+            in_workspace(data_dir, async |ws| {
+                ws.set_gate_policy(&name, &policy, &actor).await
+            })
+            .map_err(|e| (e, json.clone()))?;
+            let value = json!({ "model": name, "policy": policy });
+            Ok(emit(json.as_deref(), &value, |out| {
+                writeln!(
+                    out,
+                    "gates of {name} set: {}",
+                    serde_json::to_string(&policy).unwrap_or_default()
+                )
+            }))
+        }
+        RegistryCommand::Check {
+            name,
+            version,
+            json,
+        } => {
+            let report = in_workspace(data_dir, async |ws| {
+                let model = ws.model_named(&name).await?;
+                let version = ws.find_version(&model, &version).await?;
+                ws.gate_report(&model, &version).await
+            })
+            .map_err(|e| (e, json.clone()))?;
+            let value = json!({ "gates": report });
+            Ok(emit(json.as_deref(), &value, |out| {
+                print_gates(out, &report)
+            }))
+        }
+        RegistryCommand::Promote {
+            name,
+            version,
+            alias,
+            comment,
+            override_reason,
+            json,
+        } => {
+            let event = in_workspace(data_dir, async |ws| {
+                ws.promote(
+                    &name,
+                    &version,
+                    &alias,
+                    &comment,
+                    override_reason.as_deref(),
+                    &actor,
+                )
+                .await
+            })
+            .map_err(|e| (e, json.clone()))?;
+            let value = json!({ "event": event });
+            Ok(emit(json.as_deref(), &value, |out| {
+                writeln!(
+                    out,
+                    "{alias} of {name}: {} → v{}",
+                    event
+                        .from_version
+                        .map_or("none".to_owned(), |v| format!("v{v}")),
+                    event.to_version
+                )?;
+                if let Some(report) = &event.gate_report {
+                    print_gates(out, report)?;
+                }
+                Ok(())
+            }))
+        }
+        RegistryCommand::Rollback { name, reason, json } => {
+            let event = in_workspace(data_dir, async |ws| {
+                ws.rollback(&name, &reason, &actor).await
+            })
+            .map_err(|e| (e, json.clone()))?;
+            let value = json!({ "event": event });
+            Ok(emit(json.as_deref(), &value, |out| {
+                writeln!(
+                    out,
+                    "production of {name} rolled back: {} → v{}",
+                    event
+                        .from_version
+                        .map_or("none".to_owned(), |v| format!("v{v}")),
+                    event.to_version
+                )
+            }))
+        }
+        RegistryCommand::History { name, at, json } => {
+            let value = in_workspace(data_dir, async |ws| {
+                let lifecycle = ws.lifecycle(&name).await?;
+                let mut value = json!({ "lifecycle": lifecycle });
+                if let Some(at) = &at {
+                    let mut live = serde_json::Map::new();
+                    for alias in lifecycle
+                        .history
+                        .iter()
+                        .map(|h| h.alias.clone())
+                        .collect::<std::collections::BTreeSet<_>>()
+                    {
+                        live.insert(alias.clone(), json!(ws.alias_at(&name, &alias, at).await?));
+                    }
+                    value["at"] = json!({ "time": at, "aliases": live });
+                }
+                Ok(value)
+            })
+            .map_err(|e| (e, json.clone()))?;
+            Ok(emit(json.as_deref(), &value, |out| {
+                let lifecycle = &value["lifecycle"];
+                for event in lifecycle["history"].as_array().into_iter().flatten() {
+                    writeln!(
+                        out,
+                        "{}  {:<10} {:<9} {} → v{}  by {}: {}{}",
+                        event["at"].as_str().unwrap_or(""),
+                        event["alias"].as_str().unwrap_or(""),
+                        event["action"].as_str().unwrap_or(""),
+                        event["fromVersion"]
+                            .as_i64()
+                            .map_or("none".to_owned(), |v| format!("v{v}")),
+                        event["toVersion"],
+                        event["actor"].as_str().unwrap_or(""),
+                        event["comment"].as_str().unwrap_or(""),
+                        event["overrideReason"]
+                            .as_str()
+                            .map_or(String::new(), |r| format!(" (gates overridden: {r})")),
+                    )?;
+                }
+                if let Some(live) = value["at"]["aliases"].as_object() {
+                    for (alias, version) in live {
+                        writeln!(
+                            out,
+                            "at {}: {alias} = {}",
+                            value["at"]["time"].as_str().unwrap_or(""),
+                            version
+                                .as_i64()
+                                .map_or("none".to_owned(), |v| format!("v{v}"))
+                        )?;
+                    }
+                }
+                Ok(())
+            }))
+        }
+    }
+}
+
+fn print_gates(
+    out: &mut impl Write,
+    report: &vigil_engine::registry::GateReport,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "gates for v{}: {}",
+        report.version,
+        if report.passed { "pass" } else { "FAIL" }
+    )?;
+    for check in &report.checks {
+        writeln!(
+            out,
+            "  {} {} {}: {} ({})",
+            if check.passed { "✓" } else { "✗" },
+            check.name,
+            check.rule,
+            check.actual.map_or("—".to_owned(), |v| format!("{v:.4}")),
+            check.evidence
+        )?;
+    }
+    Ok(())
+}
+
+fn audit(
+    command: AuditCommand,
+    data_dir: Option<PathBuf>,
+) -> Result<bool, (EngineError, Option<String>)> {
+    match command {
+        AuditCommand::Verify { json } => {
+            let check = in_workspace(data_dir, async |ws| ws.verify_audit_log().await)
+                .map_err(|e| (e, json.clone()))?;
+            let value = json!({ "audit": check });
+            let written = emit(json.as_deref(), &value, |out| {
+                if check.intact {
+                    writeln!(
+                        out,
+                        "audit log intact: {} events, every hash re-computed",
+                        check.events
+                    )
+                } else {
+                    writeln!(
+                        out,
+                        "audit log BROKEN at event {}: {}",
+                        check.broken_at.unwrap_or(0),
+                        check.reason.as_deref().unwrap_or("")
+                    )
+                }
+            });
+            // A broken chain fails the command, so scripts notice.
+            Ok(written && check.intact)
+        }
+        AuditCommand::Export { out } => {
+            let events = in_workspace(data_dir, async |ws| ws.export_audit_log().await)
+                .map_err(|e| (e, None))?;
+            let mut text = String::new();
+            for event in &events {
+                text.push_str(&serde_json::to_string(event).unwrap_or_default());
+                text.push('\n');
+            }
+            let written = match &out {
+                Some(path) => std::fs::write(path, &text),
+                None => std::io::stdout().write_all(text.as_bytes()),
+            };
+            if let Err(error) = written {
+                eprintln!("vigil: cannot write the export: {error}");
+                return Ok(false);
+            }
+            Ok(true)
+        }
+    }
 }
 
 /// Stores a monitoring run of the files in the workspace.

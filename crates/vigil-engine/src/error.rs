@@ -76,6 +76,7 @@ impl EngineError {
                 ErrorCode::InvalidInput
             }
             Self::Store(StoreError::NotFound(_)) => ErrorCode::NotFound,
+            Self::Store(StoreError::Conflict(_)) => ErrorCode::Conflict,
             Self::Store(_) | Self::NoDataDir => ErrorCode::Storage,
             Self::Demo(_) | Self::Decode { .. } | Self::TaskFailed(_) => ErrorCode::Internal,
         }

@@ -16,6 +16,7 @@ pub mod evaluate;
 pub mod import;
 pub mod monitor;
 pub mod predict;
+pub mod registry;
 mod stored_evaluations;
 pub mod stored_monitoring;
 pub mod views;

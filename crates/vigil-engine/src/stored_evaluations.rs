@@ -569,21 +569,8 @@ impl Workspace {
                 |n| n.to_string_lossy().into_owned(),
             )
         };
-        let model_bytes = read(model_path).await?;
-        // Refuse a model Vigil cannot run before anything is stored.
-        vigil_infer::Model::load(&model_bytes).map_err(crate::predict::PredictError::from)?;
-        let model_source = file_name(model_path);
         let version = self
-            .import_model_version(
-                &crate::import::ModelFile {
-                    model_name,
-                    model_description: "",
-                    source: &model_source,
-                    notes: "",
-                    bytes: &model_bytes,
-                },
-                actor,
-            )
+            .register_model_file(model_path, model_name, "", actor)
             .await?
             .item;
         let data_bytes = read(data_path).await?;

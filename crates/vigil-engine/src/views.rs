@@ -183,6 +183,12 @@ pub fn typescript_bindings() -> String {
         crate::stored_monitoring::MonitoringDetail::decl(),
         crate::stored_monitoring::MonitoringRunSummary::decl(),
         crate::stored_monitoring::MonitorFileRequest::decl(),
+        crate::registry::AliasEvent::decl(),
+        crate::registry::AuditCheck::decl(),
+        crate::registry::GateCheck::decl(),
+        crate::registry::GatePolicy::decl(),
+        crate::registry::GateReport::decl(),
+        crate::registry::ModelLifecycle::decl(),
         crate::stored_monitoring::NamedNumber::decl(),
     ];
     declarations.sort();

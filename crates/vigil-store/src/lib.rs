@@ -10,6 +10,7 @@ mod datasets;
 mod evaluations;
 mod models;
 mod monitoring;
+mod registry;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -27,6 +28,7 @@ pub use evaluations::{
 };
 pub use models::{ModelRow, ModelVersionRow, NewModelVersion, VersionImport};
 pub use monitoring::{DriftResultRow, MonitoringRunRow, NewMonitoringRun};
+pub use registry::{AliasHistoryRow, AliasMove, AliasRow};
 /// The database driver's error, carried inside [`StoreError`] for the log.
 pub use sqlx::Error as SqlxError;
 
@@ -69,6 +71,8 @@ pub enum StoreError {
     },
     #[error("{0} was not found")]
     NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,5 +1,13 @@
 // This file is generated from the Rust types by `make bindings`; do not edit it by hand.
 
+export type AliasEvent = { alias: string, fromVersion: number | null, toVersion: number, action: string, comment: string, overrideReason: string | null, gateReport: GateReport | null, actor: string, at: string, };
+
+export type AuditCheck = { intact: boolean, events: number, 
+/**
+ * The first event that was edited, inserted or removed.
+ */
+brokenAt: number | null, reason: string | null, };
+
 export type AuditEvent = { seq: number, at: string, actor: string, action: string, 
 /**
  * The event's payload as stored (JSON text), shown verbatim so it can be checked.
@@ -73,6 +81,36 @@ export type FairnessGap = { sensitive: string, groups: Array<string>, demographi
 
 export type FairnessGroupRow = { sensitive: string, group: string, count: number, selectionRate: number, accuracy: number, tpr: number, fpr: number, precision: number, };
 
+export type GateCheck = { name: string, 
+/**
+ * The rule in words, e.g. "accuracy ≥ 0.8".
+ */
+rule: string, actual: number | null, passed: boolean, 
+/**
+ * Where the number comes from, or why there is none.
+ */
+evidence: string, };
+
+export type GatePolicy = { minAccuracy: number | null, minRocAuc: number | null, 
+/**
+ * Largest equalized-odds difference between groups, over every sensitive column evaluated.
+ */
+maxEqualizedOddsDifference: number | null, 
+/**
+ * Largest share of drifted columns in the newest window of the newest monitoring run.
+ */
+maxDriftShare: number | null, 
+/**
+ * How far accuracy may fall below the production version's on the same dataset and settings.
+ */
+maxAccuracyDrop: number | null, 
+/**
+ * The approver must not be the person who registered the version.
+ */
+fourEyes: boolean, };
+
+export type GateReport = { version: number, checks: Array<GateCheck>, passed: boolean, };
+
 export type HeadlineMetric = { name: string, value: number | null, };
 
 export type HeatCell = { 
@@ -90,6 +128,16 @@ export type MetricValue = { name: string, averaging: string, classLabel: string,
  * The bootstrap 95 % interval, for the metrics that have one.
  */
 ciLow: number | null, ciHigh: number | null, };
+
+export type ModelLifecycle = { model: string, 
+/**
+ * (alias, version number), by alias name.
+ */
+aliases: Array<[string, number]>, policy: GatePolicy, 
+/**
+ * Oldest first.
+ */
+history: Array<AliasEvent>, };
 
 export type ModelSummary = { id: number, name: string, description: string, createdAt: string, 
 /**

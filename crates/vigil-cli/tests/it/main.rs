@@ -880,3 +880,392 @@ fn monitor_register_stores_the_run_once_and_bad_input_stores_nothing() {
     let database = workspace.path().join("vigil.sqlite3");
     assert!(database.exists());
 }
+
+/// Runs `vigil ARGS… --json OUT` as `user` in workspace `dir`.
+fn vigil_as(user: &str, dir: &std::path::Path, args: &[&str]) -> (bool, Value) {
+    let out = tempfile::NamedTempFile::new().expect("temp");
+    let status = Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .env("USER", user)
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .arg("--json")
+        .arg(out.path())
+        .output()
+        .expect("run vigil");
+    let text = std::fs::read_to_string(out.path()).expect("JSON written");
+    (
+        status.status.success(),
+        serde_json::from_str(&text).expect("valid JSON"),
+    )
+}
+
+fn error_message(json: &Value) -> String {
+    json["error"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[test]
+fn the_registry_journey_gates_approvals_overrides_four_eyes_and_rollbacks() {
+    let workspace = tempfile::tempdir().expect("temp");
+    let dir = workspace.path();
+    let gbm = kit("models/credit_gbm.onnx");
+    let rf = kit("models/credit_rf.onnx");
+    let data = kit("data/credit_current_none.csv");
+    let path = |p: &PathBuf| p.to_str().expect("path").to_owned();
+
+    // Import: v1, the same bytes again are v1, another file is v2.
+    let (ok, json) = vigil_as(
+        "alice",
+        dir,
+        &["registry", "import", &path(&gbm), "--name", "credit"],
+    );
+    assert!(ok, "{json}");
+    assert_eq!(
+        (json["version"].clone(), json["created"].clone()),
+        (json!(1), json!(true))
+    );
+    let (_, json) = vigil_as(
+        "alice",
+        dir,
+        &["registry", "import", &path(&gbm), "--name", "credit"],
+    );
+    assert_eq!(
+        (json["version"].clone(), json["created"].clone()),
+        (json!(1), json!(false))
+    );
+    let (_, json) = vigil_as(
+        "alice",
+        dir,
+        &["registry", "import", &path(&rf), "--name", "credit"],
+    );
+    assert_eq!(json["version"], 2);
+    // A model Vigil cannot run is refused before anything is stored.
+    let unsupported = kit("../models/unsupported_op.onnx");
+    let (ok, json) = vigil_as(
+        "alice",
+        dir,
+        &[
+            "registry",
+            "import",
+            &path(&unsupported),
+            "--name",
+            "credit",
+        ],
+    );
+    assert!(!ok);
+    assert!(error_message(&json).contains("`Einsum`"), "{json}");
+    let (_, list) = vigil_as("alice", dir, &["registry", "list"]);
+    assert_eq!(
+        list["models"][0]["versions"]
+            .as_array()
+            .expect("versions")
+            .len(),
+        2
+    );
+
+    // Without evidence a gate cannot pass.
+    let (ok, _) = vigil_as(
+        "alice",
+        dir,
+        &[
+            "registry",
+            "gates",
+            "credit",
+            "--min-accuracy",
+            "0.8",
+            "--four-eyes",
+        ],
+    );
+    assert!(ok);
+    let (ok, json) = vigil_as(
+        "bob",
+        dir,
+        &[
+            "registry",
+            "promote",
+            "credit",
+            "1",
+            "--alias",
+            "production",
+            "--comment",
+            "first release",
+        ],
+    );
+    assert!(!ok);
+    assert!(
+        error_message(&json).contains("no finished evaluation"),
+        "{json}"
+    );
+
+    // Evaluate both versions on the same data.
+    for model in [&gbm, &rf] {
+        let (ok, json) = vigil_as(
+            "alice",
+            dir,
+            &[
+                "eval",
+                "--model",
+                &path(model),
+                "--data",
+                &path(&data),
+                "--target",
+                "default",
+                "--sensitive",
+                "sex",
+                "--register",
+                "credit",
+            ],
+        );
+        assert!(ok, "{json}");
+    }
+    let (ok, json) = vigil_as("bob", dir, &["registry", "check", "credit", "1"]);
+    assert!(ok, "{json}");
+    assert_eq!(json["gates"]["passed"], true, "{json}");
+
+    // Four eyes: alice registered v1 and cannot approve it; bob can, and must comment.
+    let (ok, json) = vigil_as(
+        "alice",
+        dir,
+        &[
+            "registry",
+            "promote",
+            "credit",
+            "1",
+            "--alias",
+            "production",
+            "--comment",
+            "ok",
+        ],
+    );
+    assert!(!ok);
+    assert!(error_message(&json).contains("four-eyes"), "{json}");
+    let (ok, json) = vigil_as(
+        "bob",
+        dir,
+        &[
+            "registry",
+            "promote",
+            "credit",
+            "1",
+            "--alias",
+            "production",
+            "--comment",
+            "  ",
+        ],
+    );
+    assert!(!ok);
+    assert!(error_message(&json).contains("needs a comment"), "{json}");
+    let (ok, json) = vigil_as(
+        "bob",
+        dir,
+        &[
+            "registry",
+            "promote",
+            "credit",
+            "1",
+            "--alias",
+            "production",
+            "--comment",
+            "accuracy 0.8+ on the holdout",
+        ],
+    );
+    assert!(ok, "{json}");
+    assert_eq!(json["event"]["toVersion"], 1);
+
+    // A gate v2 fails: refused without a reason, accepted with one (and the override audited).
+    let (ok, _) = vigil_as(
+        "alice",
+        dir,
+        &[
+            "registry",
+            "gates",
+            "credit",
+            "--min-accuracy",
+            "0.99",
+            "--four-eyes",
+        ],
+    );
+    assert!(ok);
+    let (ok, json) = vigil_as(
+        "bob",
+        dir,
+        &[
+            "registry",
+            "promote",
+            "credit",
+            "2",
+            "--alias",
+            "production",
+            "--comment",
+            "try the forest",
+        ],
+    );
+    assert!(!ok);
+    assert!(
+        error_message(&json).contains("fails its quality gates"),
+        "{json}"
+    );
+    let (ok, json) = vigil_as(
+        "bob",
+        dir,
+        &[
+            "registry",
+            "promote",
+            "credit",
+            "2",
+            "--alias",
+            "production",
+            "--comment",
+            "try the forest",
+            "--override-reason",
+            "the gate is being recalibrated",
+        ],
+    );
+    assert!(ok, "{json}");
+    assert_eq!(json["event"]["fromVersion"], 1);
+    assert_eq!(json["event"]["gateReport"]["passed"], false);
+
+    // Any alias by hash prefix, no gates.
+    let (_, list) = vigil_as("bob", dir, &["registry", "list"]);
+    let sha = list["models"][0]["versions"][0]["sha256"]
+        .as_str()
+        .expect("sha")
+        .to_owned();
+    let (ok, json) = vigil_as(
+        "bob",
+        dir,
+        &[
+            "registry",
+            "promote",
+            "credit",
+            &sha[..8],
+            "--alias",
+            "challenger",
+            "--comment",
+            "keep comparing",
+        ],
+    );
+    assert!(ok, "{json}");
+
+    // Rollback walks back through promotions: v2 → v1, then nothing earlier.
+    let (ok, json) = vigil_as(
+        "carol",
+        dir,
+        &["registry", "rollback", "credit", "--reason", "complaints"],
+    );
+    assert!(ok, "{json}");
+    assert_eq!(json["event"]["toVersion"], 1);
+    let (ok, json) = vigil_as(
+        "carol",
+        dir,
+        &["registry", "rollback", "credit", "--reason", "again"],
+    );
+    assert!(!ok);
+    assert!(
+        error_message(&json).contains("no earlier production version"),
+        "{json}"
+    );
+
+    // History: every move with who and why; what was live before anything was promoted.
+    let (ok, json) = vigil_as(
+        "carol",
+        dir,
+        &["registry", "history", "credit", "--at", "2000-01-01"],
+    );
+    assert!(ok, "{json}");
+    let history = json["lifecycle"]["history"].as_array().expect("history");
+    let moves: Vec<(String, String, String)> = history
+        .iter()
+        .map(|h| {
+            (
+                h["alias"].as_str().unwrap_or("").to_owned(),
+                h["action"].as_str().unwrap_or("").to_owned(),
+                h["actor"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, String, String)> = [
+        ("production", "promote", "bob"),
+        ("production", "promote", "bob"),
+        ("challenger", "promote", "bob"),
+        ("production", "rollback", "carol"),
+    ]
+    .iter()
+    .map(|(a, b, c)| ((*a).to_owned(), (*b).to_owned(), (*c).to_owned()))
+    .collect();
+    assert_eq!(moves, expected);
+    assert_eq!(
+        history[1]["overrideReason"],
+        "the gate is being recalibrated"
+    );
+    assert_eq!(json["at"]["aliases"]["production"], Value::Null);
+    assert_eq!(
+        json["lifecycle"]["aliases"],
+        json!([["challenger", 1], ["production", 1]])
+    );
+
+    // The audit log holds every step and verifies; export is JSON Lines.
+    let (ok, json) = vigil_as("carol", dir, &["audit", "verify"]);
+    assert!(ok, "{json}");
+    assert_eq!(json["audit"]["intact"], true);
+    let export = Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(["audit", "export"])
+        .output()
+        .expect("export");
+    let lines: Vec<Value> = String::from_utf8(export.stdout)
+        .expect("utf-8")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    let actions: Vec<&str> = lines.iter().filter_map(|l| l["action"].as_str()).collect();
+    for action in [
+        "model_version.import",
+        "gate.policy",
+        "evaluation.complete",
+        "alias.promote",
+        "gate.override",
+        "alias.rollback",
+    ] {
+        assert!(
+            actions.contains(&action),
+            "{action} missing from {actions:?}"
+        );
+    }
+    assert_eq!(lines[0]["seq"], 1, "oldest first");
+
+    // Tamper with one event behind Vigil's back: verify fails and names it.
+    let database = dir.join("vigil.sqlite3");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        use sqlx::Connection;
+        let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", database.display()))
+            .await
+            .expect("connect");
+        sqlx::query("DROP TRIGGER audit_events_reject_update")
+            .execute(&mut conn)
+            .await
+            .expect("drop");
+        sqlx::query("UPDATE audit_events SET actor = 'mallory' WHERE seq = 4")
+            .execute(&mut conn)
+            .await
+            .expect("edit");
+        conn.close().await.expect("close");
+    });
+    let (ok, json) = vigil_as("carol", dir, &["audit", "verify"]);
+    assert!(!ok, "a broken chain fails the command");
+    assert_eq!(json["audit"]["brokenAt"], 4, "{json}");
+    assert!(
+        json["audit"]["reason"]
+            .as_str()
+            .expect("reason")
+            .contains("edited")
+    );
+}

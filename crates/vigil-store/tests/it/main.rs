@@ -228,3 +228,47 @@ async fn blobs_are_content_addressed_and_checked_on_read() {
         Err(StoreError::BlobMissing { .. })
     ));
 }
+
+/// With the triggers dropped, a row edited, deleted or inserted behind the store's back is found
+/// by re-computing the chain, and the first affected event is named.
+#[tokio::test]
+async fn verification_names_the_first_edited_removed_or_inserted_event() {
+    for tamper in ["edit", "delete", "insert"] {
+        let dir = temp_dir();
+        let store = Store::open(dir.path()).await.expect("open");
+        for n in 1..=5 {
+            store
+                .record_event("tester", "settings.change", &serde_json::json!({ "n": n }))
+                .await
+                .expect("event");
+        }
+        let mut conn = raw_connection(&store).await;
+        for trigger in ["audit_events_reject_update", "audit_events_reject_delete"] {
+            sqlx::query(&format!("DROP TRIGGER {trigger}"))
+                .execute(&mut conn)
+                .await
+                .expect("drop trigger");
+        }
+        let sql = match tamper {
+            "edit" => "UPDATE audit_events SET actor = 'mallory' WHERE seq = 3",
+            "delete" => "DELETE FROM audit_events WHERE seq = 3",
+            _ => {
+                "INSERT INTO audit_events (seq, at, actor, action, payload_json, prev_hash, hash)
+                  SELECT 6, at, 'mallory', action, payload_json, hash, printf('%064d', 6)
+                  FROM audit_events WHERE seq = 5"
+            }
+        };
+        sqlx::query(sql).execute(&mut conn).await.expect("tamper");
+        let expected = match tamper {
+            "insert" => 6,
+            "delete" => 4,
+            _ => 3,
+        };
+        match store.verify_audit_log().await.expect("verify") {
+            AuditVerification::Broken { seq, reason } => {
+                assert_eq!(seq, expected, "{tamper}: {reason}");
+            }
+            intact => panic!("{tamper} went unnoticed: {intact:?}"),
+        }
+    }
+}
