@@ -697,6 +697,20 @@ impl Workspace {
         versions.insert(0, (this_name, monitoring.clone()));
         versions.sort_by(|a, b| a.0.cmp(&b.0));
 
+        // The model's accuracy gate, drawn on the accuracy chart.
+        let accuracy_gate = match row.model_version_id {
+            Some(version_id) => {
+                let model_id = self.store().model_version(version_id).await?.model_id;
+                self.store()
+                    .gate_policy(model_id)
+                    .await?
+                    .and_then(|json| {
+                        serde_json::from_str::<crate::registry::GatePolicy>(&json).ok()
+                    })
+                    .and_then(|policy| policy.min_accuracy)
+            }
+            None => None,
+        };
         let mut charts = Vec::new();
         let has_accuracy = monitoring
             .windows
@@ -738,7 +752,7 @@ impl Workspace {
                         y_label: "accuracy".to_owned(),
                         windows: labels.clone(),
                         series,
-                        threshold: None,
+                        threshold: accuracy_gate.map(|g| (format!("gate: accuracy ≥ {g}"), g)),
                         reference_windows,
                         y_range: None,
                     },

@@ -12,12 +12,13 @@ import {
   listEvaluations,
   listModels,
   listMonitoringRuns,
+  monitorModelFile,
   previewDataset,
   saveExport,
   toIpcError,
   workspaceInfo,
 } from './api';
-import type { EvaluateFileRequest, IpcError } from './bindings';
+import type { EvaluateFileRequest, IpcError, MonitorFileRequest } from './bindings';
 import {
   AUDIT_EVENTS,
   DATASET_PREVIEW,
@@ -196,6 +197,57 @@ describe('api commands', () => {
         }),
       ),
     ).toEqual({ code: 'internal', message: GENERIC_ERROR_MESSAGE });
+  });
+
+  it('monitors files with the request and returns the stored run', async () => {
+    const seen: Array<{ cmd: string; args: unknown }> = [];
+    const stored = { ...MONITORING_RUNS[0]!, id: 9, cached: true };
+    mockIPC((cmd, args) => {
+      seen.push({ cmd, args });
+      if (cmd === 'monitor_model_file') return stored;
+      throw new Error(`unknown ${cmd}`);
+    });
+    const request: MonitorFileRequest = {
+      modelPath: null,
+      modelName: null,
+      dataPath: '/d/sensors.csv',
+      referencePath: '/d/reference.csv',
+      referenceWindows: null,
+      window: 'all',
+      timestamp: null,
+      target: null,
+      posLabel: null,
+      sensitive: [['site']],
+      exclude: ['id'],
+    };
+
+    expect(await monitorModelFile(request)).toEqual(stored);
+    expect(seen).toEqual([{ cmd: 'monitor_model_file', args: { request } }]);
+  });
+
+  it('normalises the errors of monitor_model_file', async () => {
+    mockCommands({
+      monitor_model_file: () => {
+        throw { code: 'invalid_input', message: 'the data has 1 window: leave at least one to monitor' };
+      },
+    });
+    const request: MonitorFileRequest = {
+      modelPath: '/m.onnx',
+      modelName: 'm',
+      dataPath: '/d.csv',
+      referencePath: null,
+      referenceWindows: 4,
+      window: 'week',
+      timestamp: null,
+      target: 'y',
+      posLabel: null,
+      sensitive: [],
+      exclude: [],
+    };
+    expect(await rejectionOf(monitorModelFile(request))).toEqual({
+      code: 'invalid_input',
+      message: 'the data has 1 window: leave at least one to monitor',
+    });
   });
 
   it('saves an export by file name with its bytes as a plain array of numbers and returns the path', async () => {

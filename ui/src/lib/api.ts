@@ -19,6 +19,7 @@ import type {
   EvaluationSummary,
   IpcError,
   ModelSummary,
+  MonitorFileRequest,
   MonitoringDetail,
   MonitoringRunSummary,
   WorkspaceInfo,
@@ -127,6 +128,16 @@ export function previewDataset(path: string): Promise<DatasetPreview> {
  */
 export function evaluateModelFile(request: EvaluateFileRequest): Promise<EvaluationSummary> {
   return call<EvaluationSummary>('evaluate_model_file', { request });
+}
+
+/**
+ * Monitors a dataset file over time windows (with an ONNX model file, or the data alone
+ * when `modelPath` is null) against a reference, and stores the run in the workspace.
+ * `cached` is true when the same inputs and settings were monitored before and the stored
+ * run is returned.
+ */
+export function monitorModelFile(request: MonitorFileRequest): Promise<MonitoringRunSummary> {
+  return call<MonitoringRunSummary>('monitor_model_file', { request });
 }
 
 /**

@@ -1,8 +1,39 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import MonitoringView from './MonitoringView.svelte';
-import type { MonitoringDetail } from '../lib/bindings';
-import { DRIFT_CELL, HEATMAP_TITLE, MONITORING_DETAIL, MONITORING_RUNS, mockCommands, svgOf } from '../test/fixtures';
+import type { DatasetPreview, MonitoringDetail, MonitoringRunSummary } from '../lib/bindings';
+import {
+  DATASET_PREVIEW,
+  DRIFT_CELL,
+  HEATMAP_TITLE,
+  MONITORING_DETAIL,
+  MONITORING_RUNS,
+  mockCommands,
+  svgOf,
+} from '../test/fixtures';
+
+// The webview's drag-and-drop events: the handler the form registers is kept here so
+// the tests can play drops.
+const dragDrop = vi.hoisted(() => ({
+  handler: null as ((event: { event: string; id: number; payload: unknown }) => void) | null,
+  unlistened: 0,
+}));
+
+vi.mock('@tauri-apps/api/webview', () => ({
+  getCurrentWebview: () => ({
+    onDragDropEvent: (handler: (event: { event: string; id: number; payload: unknown }) => void) => {
+      dragDrop.handler = handler;
+      return Promise.resolve(() => {
+        dragDrop.unlistened += 1;
+      });
+    },
+  }),
+}));
+
+beforeEach(() => {
+  dragDrop.handler = null;
+  dragDrop.unlistened = 0;
+});
 
 function text(element: Element | null | undefined): string {
   return element?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
@@ -461,8 +492,12 @@ describe('MonitoringView', () => {
 
     const empty = await screen.findByTestId('empty-state');
     expect(empty.textContent).toContain('No monitoring runs yet.');
+    expect(empty.textContent).toContain('Start one with New monitoring above');
     expect(empty.textContent).toContain('vigil monitor');
     expect(empty.textContent).toContain('demo workspace');
+    // With no runs yet, the form is open.
+    expect(screen.getByTestId('new-monitoring').getAttribute('aria-expanded')).toBe('true');
+    expect(screen.getByTestId('monitor-form')).toBeTruthy();
     expect(screen.getByTestId('view-monitoring').contains(empty)).toBe(true);
     expect(screen.queryAllByTestId('run-row')).toHaveLength(0);
     expect(calls).toEqual(['list_monitoring_runs']);
@@ -504,5 +539,465 @@ describe('MonitoringView', () => {
     expect(error.textContent).toContain('Could not load the monitoring run.');
     expect(error.textContent).toContain('The monitoring result of run 7 cannot be read.');
     expect(within(detail).queryByTestId('drift-heatmap')).toBeNull();
+  });
+});
+
+const STORED_RUN: MonitoringRunSummary = {
+  ...MONITORING_RUNS[0]!,
+  id: 9,
+  modelName: 'credit_rf',
+  modelVersion: 1,
+  modelVersionId: 20,
+  datasetName: 'loans',
+  window: 'month',
+  reference: 'the first 3 windows of loans (600 rows)',
+  windows: 6,
+  cached: false,
+};
+
+/** The preview of a dataset with an `id` column, which the form leaves out of drift by default. */
+const SENSOR_PREVIEW: DatasetPreview = {
+  path: '/data/sensors.csv',
+  rowCount: 3000,
+  columns: [
+    { name: 'id', kind: 'integer', missing: 0 },
+    { name: 'site', kind: 'text', missing: 0 },
+    { name: 'temperature', kind: 'number', missing: 4 },
+    { name: 'read_at', kind: 'timestamp', missing: 0 },
+    { name: 'logged_at', kind: 'timestamp', missing: 0 },
+    { name: 'label', kind: 'boolean', missing: 0 },
+  ],
+  suggestedTarget: 'label',
+};
+
+interface FormCalls {
+  calls: string[];
+  previews: unknown[];
+  requests: unknown[];
+  monitoringIds: unknown[];
+}
+
+/** The form's commands; `list_monitoring_runs` gains the stored run once monitoring ran. */
+function mockForm(overrides: Record<string, unknown> = {}, stored: MonitoringRunSummary = STORED_RUN): FormCalls {
+  const previews: unknown[] = [];
+  const requests: unknown[] = [];
+  const monitoringIds: unknown[] = [];
+  let monitored = false;
+  const calls = mockCommands({
+    list_monitoring_runs: () => (monitored ? [stored, ...MONITORING_RUNS] : MONITORING_RUNS),
+    preview_dataset: (args: Record<string, unknown>) => {
+      previews.push(args);
+      return String(args.path).includes('sensors') ? SENSOR_PREVIEW : DATASET_PREVIEW;
+    },
+    monitor_model_file: (args: Record<string, unknown>) => {
+      requests.push(args);
+      monitored = true;
+      return stored;
+    },
+    get_monitoring: (args: Record<string, unknown>) => {
+      monitoringIds.push(args.id);
+      return args.id === stored.id ? { ...MONITORING_DETAIL, summary: stored } : MONITORING_DETAIL;
+    },
+    ...overrides,
+  });
+  return { calls, previews, requests, monitoringIds };
+}
+
+async function openForm(): Promise<HTMLElement> {
+  await screen.findAllByTestId('run-row');
+  await fireEvent.click(screen.getByTestId('new-monitoring'));
+  return screen.getByTestId('monitor-form');
+}
+
+function field<T extends HTMLElement = HTMLInputElement>(form: HTMLElement, testId: string): T {
+  return within(form).getByTestId(testId) as T;
+}
+
+async function type(form: HTMLElement, testId: string, value: string): Promise<void> {
+  await fireEvent.input(field(form, testId), { target: { value } });
+}
+
+async function choose(form: HTMLElement, testId: string, value: string): Promise<void> {
+  await fireEvent.change(field<HTMLSelectElement>(form, testId), { target: { value } });
+}
+
+function submit(form: HTMLElement): HTMLButtonElement {
+  return field<HTMLButtonElement>(form, 'monitor-submit');
+}
+
+function options(form: HTMLElement, testId: string): string[] {
+  return within(form)
+    .queryAllByTestId(testId)
+    .map((box) => (box as HTMLInputElement).value);
+}
+
+function checked(form: HTMLElement, testId: string): string[] {
+  return (within(form).queryAllByTestId(testId) as HTMLInputElement[]).filter((b) => b.checked).map((b) => b.value);
+}
+
+describe('MonitoringView: new monitoring', () => {
+  it('keeps the form behind its button when runs exist', async () => {
+    const { calls } = mockForm();
+    render(MonitoringView);
+
+    await screen.findAllByTestId('run-row');
+    const toggle = screen.getByTestId('new-monitoring');
+    expect(text(toggle)).toBe('New monitoring');
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(screen.queryByTestId('monitor-form')).toBeNull();
+
+    await fireEvent.click(toggle);
+    const form = screen.getByTestId('monitor-form');
+    expect(toggle.getAttribute('aria-controls')).toBe(form.id);
+    expect(form.getAttribute('aria-busy')).toBe('false');
+    expect(text(within(form).getByTestId('drop-zone'))).toContain('Drop a CSV or Parquet dataset here');
+    // The defaults: weekly windows, the data's first 4 windows as the reference.
+    expect(field<HTMLSelectElement>(form, 'monitor-window').value).toBe('week');
+    expect([...field<HTMLSelectElement>(form, 'monitor-window').options].map((o) => o.value)).toEqual([
+      'day',
+      'week',
+      'month',
+      'rows',
+      'all',
+    ]);
+    expect(field(form, 'monitor-reference-kind-windows').checked).toBe(true);
+    expect(field(form, 'monitor-reference-kind-file').checked).toBe(false);
+    expect(field(form, 'monitor-reference-windows').value).toBe('4');
+    expect(field(form, 'monitor-reference-path').value).toBe('');
+    expect(submit(form).disabled).toBe(true);
+    expect(form.querySelector('[style]')).toBeNull();
+    expect(calls).toEqual(['list_monitoring_runs', 'get_monitoring']);
+
+    await fireEvent.click(toggle);
+    expect(screen.queryByTestId('monitor-form')).toBeNull();
+  });
+
+  it('monitors a model against the data’s first windows, then lists, selects and opens the new run', async () => {
+    const { calls, previews, requests, monitoringIds } = mockForm();
+    render(MonitoringView);
+    const form = await openForm();
+
+    await type(form, 'monitor-model-path', '/models/credit_rf.onnx');
+    expect(field(form, 'monitor-model-name').value).toBe('credit_rf');
+    await type(form, 'monitor-data-path', '/data/loans.csv');
+    const target = await within(form).findByTestId('monitor-target');
+    expect(previews).toEqual([{ path: '/data/loans.csv' }]);
+
+    // The suggested target is preselected; "none" comes first.
+    expect((target as HTMLSelectElement).value).toBe('defaulted');
+    expect([...(target as HTMLSelectElement).options].map((o) => [o.value, o.textContent?.trim()])).toEqual([
+      ['', 'None'],
+      ['income', 'income'],
+      ['age', 'age'],
+      ['sex', 'sex'],
+      ['applied_at', 'applied_at'],
+      ['homeowner', 'homeowner'],
+      ['defaulted', 'defaulted'],
+    ]);
+    // Only timestamp columns, after "automatic".
+    const timestamp = field<HTMLSelectElement>(form, 'monitor-timestamp');
+    expect(timestamp.value).toBe('');
+    expect([...timestamp.options].map((o) => [o.value, o.textContent?.trim()])).toEqual([
+      ['', 'Automatic'],
+      ['applied_at', 'applied_at'],
+    ]);
+    expect(options(form, 'monitor-sensitive-option')).toEqual(['age', 'sex', 'homeowner']);
+    expect(options(form, 'monitor-exclude-option')).toEqual(['income', 'age', 'sex', 'applied_at', 'homeowner']);
+    expect(checked(form, 'monitor-exclude-option')).toEqual([]);
+
+    const boxes = within(form).getAllByTestId('monitor-sensitive-option');
+    await fireEvent.click(boxes[2]!); // homeowner
+    await fireEvent.click(boxes[1]!); // sex
+    await type(form, 'monitor-reference-windows', '3');
+    await choose(form, 'monitor-window', 'month');
+    await choose(form, 'monitor-timestamp', 'applied_at');
+    await type(form, 'monitor-pos-label', ' 1 ');
+
+    expect(submit(form).disabled).toBe(false);
+    expect(text(submit(form))).toBe('Start monitoring');
+    await fireEvent.click(submit(form));
+
+    const line = await within(form).findByTestId('monitor-stored');
+    expect(text(line)).toBe('Stored as monitoring run #9');
+    expect(requests).toEqual([
+      {
+        request: {
+          modelPath: '/models/credit_rf.onnx',
+          modelName: 'credit_rf',
+          dataPath: '/data/loans.csv',
+          referencePath: null,
+          referenceWindows: 3,
+          window: 'month',
+          timestamp: 'applied_at',
+          target: 'defaulted',
+          posLabel: '1',
+          sensitive: [['sex'], ['homeowner']],
+          exclude: [],
+        },
+      },
+    ]);
+
+    // The list is read again; the new run is selected and open.
+    const detail = await screen.findByTestId('monitoring-detail');
+    await waitFor(() => expect(text(within(detail).getByRole('heading', { level: 3 }))).toBe('credit_rf v1 on loans'));
+    await within(detail).findByTestId('drift-heatmap');
+    expect(text(within(detail).getByTestId('detail-windows'))).toBe('6 windows of month');
+    const rows = screen.getAllByTestId('run-row');
+    expect(rows).toHaveLength(3);
+    expect(rows.map((r) => r.getAttribute('aria-pressed'))).toEqual(['true', 'false', 'false']);
+    expect(monitoringIds).toEqual([7, 9]);
+    expect(calls).toEqual([
+      'list_monitoring_runs',
+      'get_monitoring',
+      'preview_dataset',
+      'monitor_model_file',
+      'list_monitoring_runs',
+      'get_monitoring',
+    ]);
+
+    // The form stays open and filled.
+    expect(screen.getByTestId('monitor-form')).toBe(form);
+    expect(field(form, 'monitor-model-path').value).toBe('/models/credit_rf.onnx');
+    expect(form.getAttribute('aria-busy')).toBe('false');
+    expect(within(form).queryByTestId('monitor-form-error')).toBeNull();
+  });
+
+  it('monitors the data alone against a reference file, as one window, leaving out the id column', async () => {
+    const { requests } = mockForm({}, { ...STORED_RUN, modelName: null, modelVersion: null, modelVersionId: null });
+    render(MonitoringView);
+    const form = await openForm();
+
+    await type(form, 'monitor-data-path', '/data/sensors.csv');
+    await within(form).findByTestId('monitor-target');
+    expect(field(form, 'monitor-model-path').value).toBe('');
+    expect(field(form, 'monitor-model-name').value).toBe('');
+    expect(field<HTMLSelectElement>(form, 'monitor-target').value).toBe('label');
+    expect([...field<HTMLSelectElement>(form, 'monitor-timestamp').options].map((o) => o.value)).toEqual([
+      '',
+      'read_at',
+      'logged_at',
+    ]);
+    // A column named id is preselected as never checked for drift.
+    expect(checked(form, 'monitor-exclude-option')).toEqual(['id']);
+
+    await choose(form, 'monitor-target', '');
+    expect(options(form, 'monitor-exclude-option')).toEqual(['id', 'site', 'temperature', 'read_at', 'logged_at', 'label']);
+    expect(options(form, 'monitor-sensitive-option')).toEqual(['id', 'site', 'label']);
+    await fireEvent.click(within(form).getAllByTestId('monitor-sensitive-option')[1]!); // site
+
+    await fireEvent.click(field(form, 'monitor-reference-kind-file'));
+    expect(field(form, 'monitor-reference-kind-windows').checked).toBe(false);
+    // A reference file is chosen but not named yet.
+    expect(submit(form).disabled).toBe(true);
+    await type(form, 'monitor-reference-path', ' /data/sensors-2025.parquet ');
+    await choose(form, 'monitor-window', 'all');
+    expect(submit(form).disabled).toBe(false);
+
+    await fireEvent.click(submit(form));
+    await within(form).findByTestId('monitor-stored');
+    expect(requests).toEqual([
+      {
+        request: {
+          modelPath: null,
+          modelName: null,
+          dataPath: '/data/sensors.csv',
+          referencePath: '/data/sensors-2025.parquet',
+          referenceWindows: null,
+          window: 'all',
+          timestamp: null,
+          target: null,
+          posLabel: null,
+          sensitive: [['site']],
+          exclude: ['id'],
+        },
+      },
+    ]);
+    const detail = await screen.findByTestId('monitoring-detail');
+    await waitFor(() => expect(text(within(detail).getByRole('heading', { level: 3 }))).toBe('data only on loans'));
+  });
+
+  it('sends row windows with their size', async () => {
+    const { requests } = mockForm();
+    render(MonitoringView);
+    const form = await openForm();
+
+    await type(form, 'monitor-data-path', '/data/loans.csv');
+    await within(form).findByTestId('monitor-target');
+    await choose(form, 'monitor-window', 'rows');
+    expect(field(form, 'monitor-window-rows').value).toBe('1000');
+    await type(form, 'monitor-window-rows', '');
+    expect(submit(form).disabled).toBe(true);
+    await type(form, 'monitor-window-rows', '250');
+    expect(submit(form).disabled).toBe(false);
+
+    await fireEvent.click(submit(form));
+    await within(form).findByTestId('monitor-stored');
+    expect(requests).toEqual([
+      {
+        request: expect.objectContaining({
+          modelPath: null,
+          modelName: null,
+          referencePath: null,
+          referenceWindows: 4,
+          window: 'rows:250',
+        }),
+      },
+    ]);
+  });
+
+  it('keeps Start monitoring disabled until the required fields are present', async () => {
+    mockForm();
+    render(MonitoringView);
+    const form = await openForm();
+    const button = submit(form);
+    expect(button.disabled).toBe(true);
+
+    await type(form, 'monitor-data-path', '/data/loans.csv');
+    expect(button.disabled).toBe(true); // not read yet
+    await within(form).findByTestId('monitor-target');
+    expect(button.disabled).toBe(false); // data only, first 4 windows, weekly
+
+    await type(form, 'monitor-reference-windows', '');
+    expect(button.disabled).toBe(true);
+    await type(form, 'monitor-reference-windows', '2');
+    expect(button.disabled).toBe(false);
+
+    // A model needs a name; a name cleared by hand goes back to the file's stem.
+    await type(form, 'monitor-model-path', '/m/fraud.v2.onnx');
+    expect(field(form, 'monitor-model-name').value).toBe('fraud.v2');
+    await type(form, 'monitor-model-name', 'fraud');
+    await type(form, 'monitor-model-path', '/m/other.onnx');
+    expect(field(form, 'monitor-model-name').value).toBe('fraud');
+    await type(form, 'monitor-model-name', '');
+    expect(field(form, 'monitor-model-name').value).toBe('other');
+    expect(button.disabled).toBe(false);
+
+    // Typing a reference path chooses the reference file.
+    await type(form, 'monitor-reference-path', '/r.csv');
+    expect(field(form, 'monitor-reference-kind-file').checked).toBe(true);
+    expect(button.disabled).toBe(false);
+    await type(form, 'monitor-reference-path', '');
+    expect(button.disabled).toBe(true);
+    await fireEvent.click(field(form, 'monitor-reference-kind-windows'));
+    expect(button.disabled).toBe(false);
+
+    await type(form, 'monitor-data-path', '');
+    await fireEvent.blur(field(form, 'monitor-data-path'));
+    expect(button.disabled).toBe(true);
+    expect(within(form).queryByTestId('monitor-target')).toBeNull();
+  });
+
+  it('shows the engine’s message when monitoring fails and keeps the inputs', async () => {
+    const { calls } = mockForm({
+      monitor_model_file: () => {
+        throw {
+          code: 'invalid_input',
+          message: 'the reference takes the first 4 windows, but the data has 1 windows: leave at least one to monitor',
+        };
+      },
+    });
+    render(MonitoringView);
+    const form = await openForm();
+    await type(form, 'monitor-model-path', '/models/credit_rf.onnx');
+    await type(form, 'monitor-data-path', '/data/loans.csv');
+    await within(form).findByTestId('monitor-target');
+    await choose(form, 'monitor-window', 'all');
+
+    await fireEvent.click(submit(form));
+    const error = await within(form).findByTestId('monitor-form-error');
+    expect(text(error)).toBe(
+      'the reference takes the first 4 windows, but the data has 1 windows: leave at least one to monitor',
+    );
+    expect(error.getAttribute('role')).toBe('alert');
+    expect(within(form).queryByTestId('monitor-stored')).toBeNull();
+    expect(field(form, 'monitor-model-path').value).toBe('/models/credit_rf.onnx');
+    expect(field(form, 'monitor-model-name').value).toBe('credit_rf');
+    expect(field(form, 'monitor-data-path').value).toBe('/data/loans.csv');
+    expect(field<HTMLSelectElement>(form, 'monitor-window').value).toBe('all');
+    expect(field<HTMLSelectElement>(form, 'monitor-target').value).toBe('defaulted');
+    expect(submit(form).disabled).toBe(false);
+    expect(form.getAttribute('aria-busy')).toBe('false');
+    // The list is not read again.
+    expect(calls).toEqual(['list_monitoring_runs', 'get_monitoring', 'preview_dataset', 'monitor_model_file']);
+  });
+
+  it('shows that monitoring is running, and when a stored result was reused', async () => {
+    let finish: (value: MonitoringRunSummary) => void = () => {};
+    mockForm({
+      monitor_model_file: () => new Promise<MonitoringRunSummary>((resolve) => (finish = resolve)),
+    });
+    render(MonitoringView);
+    const form = await openForm();
+    await type(form, 'monitor-data-path', '/data/loans.csv');
+    await within(form).findByTestId('monitor-target');
+
+    await fireEvent.click(submit(form));
+    await waitFor(() => expect(form.getAttribute('aria-busy')).toBe('true'));
+    const running = within(form).getByTestId('monitor-running');
+    expect(running.textContent).toContain('Monitoring…');
+    expect(running.querySelector('progress')).not.toBeNull();
+    expect(submit(form).disabled).toBe(true);
+    expect(field(form, 'monitor-data-path').closest('fieldset')!.disabled).toBe(true);
+
+    await act(() => finish({ ...MONITORING_RUNS[1]!, cached: true }));
+    const line = await within(form).findByTestId('monitor-stored');
+    expect(text(line)).toBe('Stored as monitoring run #5 (same inputs as before: stored result reused)');
+    expect(form.getAttribute('aria-busy')).toBe('false');
+    expect(within(form).queryByTestId('monitor-running')).toBeNull();
+    // The reused run is selected.
+    await waitFor(() =>
+      expect(screen.getAllByTestId('run-row').map((r) => r.getAttribute('aria-pressed'))).toEqual(['false', 'true']),
+    );
+  });
+
+  it('fills the paths and the model name from dropped files', async () => {
+    const { previews } = mockForm();
+    const { unmount } = render(MonitoringView);
+    await screen.findAllByTestId('run-row');
+
+    await waitFor(() => expect(dragDrop.handler).not.toBeNull());
+    await act(() =>
+      dragDrop.handler!({
+        event: 'tauri://drag-drop',
+        id: 1,
+        payload: { type: 'enter', paths: ['/a/m.onnx', '/a/d.csv'], position: { x: 1, y: 1 } },
+      }),
+    );
+    const form = screen.getByTestId('monitor-form');
+    expect(within(form).getByTestId('drop-zone').classList.contains('dragging')).toBe(true);
+
+    await act(() =>
+      dragDrop.handler!({
+        event: 'tauri://drag-drop',
+        id: 1,
+        payload: { type: 'drop', paths: ['/a/notes.txt', '/a/m.onnx', '/a/d.csv'], position: { x: 1, y: 1 } },
+      }),
+    );
+    expect(within(form).getByTestId('drop-zone').classList.contains('dragging')).toBe(false);
+    expect(field(form, 'monitor-model-path').value).toBe('/a/m.onnx');
+    expect(field(form, 'monitor-model-name').value).toBe('m');
+    expect(field(form, 'monitor-data-path').value).toBe('/a/d.csv');
+    expect(text(within(form).getByTestId('drop-ignored'))).toContain('/a/notes.txt');
+    expect((await within(form).findByTestId('monitor-target') as HTMLSelectElement).value).toBe('defaulted');
+    expect(previews).toEqual([{ path: '/a/d.csv' }]);
+
+    unmount();
+    expect(dragDrop.unlistened).toBe(1);
+  });
+
+  it('shows the message when the dataset cannot be read', async () => {
+    mockForm({
+      preview_dataset: () => {
+        throw { code: 'invalid_input', message: 'No such file: /data/missing.csv' };
+      },
+    });
+    render(MonitoringView);
+    const form = await openForm();
+
+    await type(form, 'monitor-data-path', '/data/missing.csv');
+    const error = await within(form).findByTestId('preview-error');
+    expect(text(error)).toBe('No such file: /data/missing.csv');
+    expect(within(form).queryByTestId('monitor-target')).toBeNull();
+    expect(submit(form).disabled).toBe(true);
   });
 });

@@ -597,6 +597,21 @@ mod monitoring {
         // Both versions share the accuracy chart.
         let accuracy_chart = &detail.charts[0].svg;
         assert!(accuracy_chart.contains("v1 accuracy") && accuracy_chart.contains("v2 accuracy"));
+        assert!(!accuracy_chart.contains("gate:"), "no gate set yet");
+        // Once the model has an accuracy gate, the chart draws it.
+        workspace
+            .set_gate_policy(
+                "credit-risk",
+                &vigil_engine::registry::GatePolicy {
+                    min_accuracy: Some(0.85),
+                    ..Default::default()
+                },
+                "tester",
+            )
+            .await
+            .expect("policy");
+        let gated = workspace.monitoring_detail(run.id).await.expect("detail");
+        assert!(gated.charts[0].svg.contains("gate: accuracy ≥ 0.85"));
         assert_eq!(detail.cells.len(), detail.columns.len());
 
         let income = detail
