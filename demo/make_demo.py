@@ -387,6 +387,16 @@ def main() -> None:
                 "description": "Predicts the probability that a credit applicant defaults on a loan. "
                 "Both versions were trained on the first 8 weeks of credit-applications.",
                 "versions": versions,
+                # A lifecycle to look at: gates, both versions approved in turn, then a rollback.
+                "gates": {"minAccuracy": 0.8, "maxEqualizedOddsDifference": 0.2},
+                "lifecycle": [
+                    {"action": "promote", "version": 1, "alias": "production",
+                     "comment": "Baseline: accuracy 0.83 on weeks 1-12, equalized odds within 0.2."},
+                    {"action": "promote", "version": 2, "alias": "production",
+                     "comment": "Gradient boosting beats v1 by 5 points of accuracy on the same data."},
+                    {"action": "rollback",
+                     "comment": "Income drift from week 9: keep the simpler model until v2 is re-checked."},
+                ],
             }
         ],
         "datasets": [

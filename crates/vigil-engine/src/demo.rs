@@ -45,6 +45,20 @@ struct DemoModel {
     name: String,
     description: String,
     versions: Vec<DemoVersion>,
+    #[serde(default)]
+    gates: Option<crate::registry::GatePolicy>,
+    #[serde(default)]
+    lifecycle: Vec<DemoLifecycleStep>,
+}
+
+/// One approval or rollback, replayed through the registry's own use cases after the
+/// evaluations exist (so the gates are checked against real evidence).
+#[derive(Debug, Deserialize)]
+struct DemoLifecycleStep {
+    action: String,
+    version: Option<i64>,
+    alias: Option<String>,
+    comment: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -161,6 +175,39 @@ pub(crate) async fn seed(workspace: &Workspace) -> Result<()> {
                             DEMO_ACTOR,
                         )
                         .await?;
+                }
+            }
+        }
+    }
+    for model in &manifest.models {
+        if let Some(gates) = &model.gates {
+            workspace
+                .set_gate_policy(&model.name, gates, DEMO_ACTOR)
+                .await?;
+        }
+        for step in &model.lifecycle {
+            match (step.action.as_str(), step.version, &step.alias) {
+                ("promote", Some(version), Some(alias)) => {
+                    workspace
+                        .promote(
+                            &model.name,
+                            &version.to_string(),
+                            alias,
+                            &step.comment,
+                            None,
+                            DEMO_ACTOR,
+                        )
+                        .await?;
+                }
+                ("rollback", _, _) => {
+                    workspace
+                        .rollback(&model.name, &step.comment, DEMO_ACTOR)
+                        .await?;
+                }
+                (other, _, _) => {
+                    return Err(EngineError::Demo(format!(
+                        "the demo manifest has an unknown lifecycle step `{other}`"
+                    )));
                 }
             }
         }

@@ -597,8 +597,8 @@ mod monitoring {
         // Both versions share the accuracy chart.
         let accuracy_chart = &detail.charts[0].svg;
         assert!(accuracy_chart.contains("v1 accuracy") && accuracy_chart.contains("v2 accuracy"));
-        assert!(!accuracy_chart.contains("gate:"), "no gate set yet");
-        // Once the model has an accuracy gate, the chart draws it.
+        // The model's accuracy gate (the demo sets 0.8) is drawn, and follows the policy.
+        assert!(accuracy_chart.contains("gate: accuracy ≥ 0.8"));
         workspace
             .set_gate_policy(
                 "credit-risk",
@@ -825,5 +825,41 @@ mod monitoring_files {
             .expect("cached");
         assert!(again.cached);
         assert_eq!(again.id, run.id);
+    }
+}
+
+mod registry_demo {
+    use vigil_engine::{DemoSeeding, Workspace};
+
+    #[tokio::test]
+    async fn the_demo_has_a_version_history_with_a_rollback() {
+        let dir = tempfile::tempdir().expect("temp");
+        let workspace = Workspace::open(dir.path(), DemoSeeding::WhenEmpty)
+            .await
+            .expect("open");
+        let lifecycle = workspace.lifecycle("credit-risk").await.expect("lifecycle");
+        assert_eq!(lifecycle.aliases, vec![("production".to_owned(), 1)]);
+        let steps: Vec<(&str, Option<i64>, i64)> = lifecycle
+            .history
+            .iter()
+            .map(|h| (h.action.as_str(), h.from_version, h.to_version))
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                ("promote", None, 1),
+                ("promote", Some(1), 2),
+                ("rollback", Some(2), 1)
+            ]
+        );
+        // Both approvals passed their gates on the demo's real evaluations.
+        for approval in &lifecycle.history[..2] {
+            let report = approval.gate_report.as_ref().expect("gate report");
+            assert!(report.passed, "{report:?}");
+            assert_eq!(report.checks.len(), 2);
+        }
+        assert_eq!(lifecycle.policy.min_accuracy, Some(0.8));
+        let check = workspace.verify_audit_log().await.expect("verify");
+        assert!(check.intact);
     }
 }
