@@ -226,8 +226,10 @@ pub fn kstwo_sf(n: u64, x: f64) -> f64 {
 }
 
 /// The exact one-sided Smirnov survival function P(D_n⁺ ≥ x) by the Birnbaum–Tingey sum
-/// x Σ_j C(n, j) (1 − x − j/n)^(n−j) (x + j/n)^(j−1). Every term is positive, so the sum is
-/// taken in log space and stops once the terms have fallen 1e-26 below the largest.
+/// x Σ_j C(n, j) (1 − x − j/n)^(n−j) (x + j/n)^(j−1). Every term is positive and the terms rise
+/// to one peak and fall, so the peak is found by ternary search and the sum taken outward from
+/// it in log space until the terms are 1e-26 below it: for large n a few thousand terms instead
+/// of n.
 pub fn smirnov_sf(n: u64, x: f64) -> f64 {
     if x >= 1.0 {
         return 0.0;
@@ -236,30 +238,53 @@ pub fn smirnov_sf(n: u64, x: f64) -> f64 {
         return 1.0;
     }
     let nf = n as f64;
-    let last = (nf * (1.0 - x)).floor() as u64;
     let ln_n_factorial = ln_gamma(nf + 1.0);
-    let mut largest = f64::NEG_INFINITY;
-    let mut largest_at = 0u64;
-    let mut logs = Vec::new();
-    for j in 0..=last.min(n) {
+    let ln_term = |j: u64| -> f64 {
         let jf = j as f64;
         let below = (nf - jf) / nf - x;
-        if below <= 0.0 && j < n {
-            break;
+        if j < n && below <= 0.0 {
+            return f64::NEG_INFINITY;
         }
-        let ln_term = ln_n_factorial - ln_gamma(jf + 1.0) - ln_gamma(nf - jf + 1.0)
+        ln_n_factorial - ln_gamma(jf + 1.0) - ln_gamma(nf - jf + 1.0)
             + if j < n { (nf - jf) * below.ln() } else { 0.0 }
-            + (jf - 1.0) * (x + jf / nf).ln();
-        if ln_term > largest {
-            largest = ln_term;
-            largest_at = j;
-        }
-        logs.push(ln_term);
-        if j > largest_at && ln_term < largest - 60.0 {
-            break;
+            + (jf - 1.0) * (x + jf / nf).ln()
+    };
+    // The last j with a positive term: 1 − x − j/n > 0.
+    let mut last = ((nf * (1.0 - x)).floor() as u64).min(n);
+    while last > 0 && ln_term(last) == f64::NEG_INFINITY {
+        last -= 1;
+    }
+    let (mut low, mut high) = (0u64, last);
+    while high - low > 2 {
+        let third = (high - low) / 3;
+        let (a, b) = (low + third, high - third);
+        if ln_term(a) < ln_term(b) {
+            low = a + 1;
+        } else {
+            high = b;
         }
     }
-    let sum: f64 = logs.iter().map(|l| (l - largest).exp()).sum();
+    let (peak, largest) = (low..=high)
+        .map(|j| (j, ln_term(j)))
+        .fold((low, f64::NEG_INFINITY), |best, (j, l)| {
+            if l > best.1 { (j, l) } else { best }
+        });
+    const NEGLIGIBLE: f64 = 60.0;
+    let mut sum = 1.0;
+    for j in (peak + 1)..=last {
+        let l = ln_term(j) - largest;
+        if l < -NEGLIGIBLE {
+            break;
+        }
+        sum += l.exp();
+    }
+    for j in (0..peak).rev() {
+        let l = ln_term(j) - largest;
+        if l < -NEGLIGIBLE {
+            break;
+        }
+        sum += l.exp();
+    }
     (x * sum * largest.exp()).clamp(0.0, 1.0)
 }
 
