@@ -59,6 +59,27 @@ enum Command {
     /// against a reference, realised performance (with labels), fairness gaps, and an estimate
     /// of accuracy from the model's confidence.
     Monitor(MonitorArgs),
+    /// Compare two classifiers on the same labelled data: metric differences with paired
+    /// bootstrap intervals, McNemar's exact test, DeLong's test, per-group accuracy, disagreements.
+    Compare {
+        /// The champion (first) model.
+        #[arg(long, value_name = "MODEL")]
+        first: PathBuf,
+        /// The challenger (second) model; differences are second minus first.
+        #[arg(long, value_name = "MODEL")]
+        second: PathBuf,
+        #[arg(long, value_name = "DATA")]
+        data: PathBuf,
+        #[arg(long, value_name = "COL")]
+        target: String,
+        #[arg(long, value_name = "LABEL")]
+        pos_label: Option<String>,
+        /// Sensitive columns: accuracy is compared per group of each.
+        #[arg(long, value_name = "COL", value_delimiter = ',')]
+        sensitive: Vec<String>,
+        #[arg(long, value_name = "FILE")]
+        json: Option<String>,
+    },
     /// The model registry: import versions, gate policies, promote, roll back, history.
     #[command(subcommand)]
     Registry(RegistryCommand),
@@ -524,6 +545,29 @@ fn run(command: Command, data_dir: Option<PathBuf>) -> Result<bool, (EngineError
                 print_monitoring(out, &result["monitoring"])
             }))
         }
+        Command::Compare {
+            first,
+            second,
+            data,
+            target,
+            pos_label,
+            sensitive,
+            json,
+        } => {
+            let value =
+                vigil_engine::compare::compare_files(&vigil_engine::compare::CompareFiles {
+                    first: &first,
+                    second: &second,
+                    data: &data,
+                    target: &target,
+                    pos_label: pos_label.as_deref(),
+                    sensitive: &sensitive,
+                })
+                .map_err(|e| (e, json.clone()))?;
+            Ok(emit(json.as_deref(), &value, |out| {
+                print_comparison(out, &value["comparison"])
+            }))
+        }
         Command::Registry(command) => registry(command, data_dir),
         Command::Audit(command) => audit(command, data_dir),
         Command::Drift(args) => {
@@ -916,6 +960,51 @@ fn registry(
             }))
         }
     }
+}
+
+fn print_comparison(out: &mut impl Write, c: &serde_json::Value) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{:<20} {:>10} {:>10} {:>10}  95 % CI of the difference",
+        "metric", "first", "second", "second−first"
+    )?;
+    let number = |v: &serde_json::Value| v.as_f64().map_or("—".to_owned(), |x| format!("{x:.4}"));
+    for (name, m) in c["metrics"].as_object().into_iter().flatten() {
+        let ci = &m["difference_ci"];
+        writeln!(
+            out,
+            "{name:<20} {:>10} {:>10} {:>10}  {}",
+            number(&m["first"]),
+            number(&m["second"]),
+            number(&m["difference"]),
+            if ci.is_null() {
+                String::new()
+            } else {
+                format!("[{}, {}]", number(&ci["low"]), number(&ci["high"]))
+            }
+        )?;
+    }
+    writeln!(
+        out,
+        "McNemar (exact): only first right {}, only second right {}, p = {}",
+        c["mcnemar"]["only_first_correct"],
+        c["mcnemar"]["only_second_correct"],
+        number(&c["mcnemar"]["pvalue"])
+    )?;
+    if !c["delong"].is_null() {
+        writeln!(
+            out,
+            "DeLong: ROC AUC difference {} (z = {}), p = {}",
+            number(&c["delong"]["difference"]),
+            number(&c["delong"]["z"]),
+            number(&c["delong"]["pvalue"])
+        )?;
+    }
+    writeln!(
+        out,
+        "rows where the predictions differ: {}",
+        c["disagreements"]["count"]
+    )
 }
 
 fn print_gates(

@@ -434,10 +434,9 @@ fn compare_keys(a: &[String], b: &[String]) -> std::cmp::Ordering {
     a.len().cmp(&b.len())
 }
 
-/// The positive class index used to binarise labels for fairness.
 /// The positive class: the given label, else scikit-learn's default for two classes (the label
 /// `1` when present, else the second class); `None` for several classes without a given label.
-fn positive_class(
+pub(crate) fn positive_class(
     class_text: &[String],
     pos_label: Option<&str>,
 ) -> Result<Option<usize>, EvaluateError> {

@@ -8,6 +8,7 @@
 //! Architecture invariant: no SQL here (that is `vigil-store`), no file parsing (`vigil-data`),
 //! no window or terminal (the front ends).
 
+pub mod compare;
 mod data_dir;
 mod demo;
 pub mod drift;

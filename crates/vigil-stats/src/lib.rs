@@ -10,6 +10,7 @@
 mod bootstrap;
 mod calibration;
 mod classification;
+mod comparison;
 mod curves;
 pub mod drift;
 mod fairness;
@@ -23,6 +24,9 @@ pub use bootstrap::{
 };
 pub use calibration::Isotonic;
 pub use classification::{Averages, ClassificationMetrics, classification_metrics};
+pub use comparison::{
+    DeLong, McNemar, PairedIntervals, delong_test, mcnemar_exact, paired_intervals,
+};
 pub use curves::{Calibration, Curve, calibration_curve, precision_recall_curve, roc_curve};
 pub use fairness::{Disparity, Fairness, GroupRates, RATES, fairness, group_rates};
 pub use regression::{RegressionMetrics, regression_metrics};

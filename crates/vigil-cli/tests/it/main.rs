@@ -1269,3 +1269,54 @@ fn the_registry_journey_gates_approvals_overrides_four_eyes_and_rollbacks() {
             .contains("edited")
     );
 }
+
+#[test]
+fn compare_reports_paired_tests_group_deltas_and_disagreements() {
+    let (ok, json) = vigil_json(&[
+        "compare",
+        "--first",
+        kit("models/credit_rf.onnx").to_str().expect("path"),
+        "--second",
+        kit("models/credit_gbm.onnx").to_str().expect("path"),
+        "--data",
+        kit("data/credit_current_none.csv").to_str().expect("path"),
+        "--target",
+        "default",
+        "--sensitive",
+        "sex",
+    ]);
+    assert!(ok, "{json}");
+    let c = &json["comparison"];
+    // Each side's accuracy equals `vigil eval`'s (scikit-learn's) for that model.
+    for (side, case) in [
+        ("first", "credit_rf_holdout"),
+        ("second", "credit_gbm_holdout"),
+    ] {
+        let want = expected(case)["metrics"]["accuracy"]
+            .as_f64()
+            .expect("accuracy");
+        let got = c["metrics"]["accuracy"][side].as_f64().expect("got");
+        assert!((got - want).abs() < 1e-12, "{side}: {got} vs {want}");
+    }
+    let accuracy = &c["metrics"]["accuracy"];
+    let difference = accuracy["difference"].as_f64().expect("difference");
+    let (low, high) = (
+        accuracy["difference_ci"]["low"].as_f64().expect("low"),
+        accuracy["difference_ci"]["high"].as_f64().expect("high"),
+    );
+    assert!(low <= difference && difference <= high, "{accuracy}");
+    // McNemar's discordant counts explain the accuracy difference exactly.
+    let n = c["n_rows"].as_f64().expect("rows");
+    let (b, cc) = (
+        c["mcnemar"]["only_first_correct"].as_f64().expect("b"),
+        c["mcnemar"]["only_second_correct"].as_f64().expect("c"),
+    );
+    assert!(((cc - b) / n - difference).abs() < 1e-12);
+    assert!(c["delong"]["pvalue"].as_f64().is_some());
+    assert!(c["groups"]["sex"].as_object().expect("groups").len() >= 2);
+    let disagreements = c["disagreements"]["count"].as_u64().expect("count");
+    assert!(
+        disagreements as f64 >= b + cc,
+        "a row one model gets right and the other wrong is a disagreement"
+    );
+}

@@ -264,11 +264,12 @@ pub fn smirnov_sf(n: u64, x: f64) -> f64 {
             high = b;
         }
     }
-    let (peak, largest) = (low..=high)
-        .map(|j| (j, ln_term(j)))
-        .fold((low, f64::NEG_INFINITY), |best, (j, l)| {
-            if l > best.1 { (j, l) } else { best }
-        });
+    let (peak, largest) =
+        (low..=high)
+            .map(|j| (j, ln_term(j)))
+            .fold((low, f64::NEG_INFINITY), |best, (j, l)| {
+                if l > best.1 { (j, l) } else { best }
+            });
     const NEGLIGIBLE: f64 = 60.0;
     let mut sum = 1.0;
     for j in (peak + 1)..=last {
