@@ -22,6 +22,9 @@ fn main() {
         "rollback_model",
         "set_gate_policy",
         "verify_audit_log",
+        "list_predictions",
+        "annotate_prediction",
+        "get_feedback_performance",
     ]);
     let attributes = tauri_build::Attributes::new()
         .config_path("../tauri.conf.json")

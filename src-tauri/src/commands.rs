@@ -2,6 +2,9 @@
 
 use tauri::ipc::Invoke;
 use tauri::{Runtime, State};
+use vigil_engine::feedback::{
+    Annotation, FeedbackPerformance, PredictionFilter, PredictionPage, PredictionView,
+};
 use vigil_engine::registry::{AliasEvent, AuditCheck, GatePolicy, GateReport, ModelLifecycle};
 use vigil_engine::stored_monitoring::{
     DriftCellDetail, MonitorFileRequest, MonitoringDetail, MonitoringRunSummary,
@@ -34,7 +37,10 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         promote_version,
         rollback_model,
         set_gate_policy,
-        verify_audit_log
+        verify_audit_log,
+        list_predictions,
+        annotate_prediction,
+        get_feedback_performance
     ]
 }
 
@@ -234,4 +240,38 @@ async fn set_gate_policy(
 #[tauri::command]
 async fn verify_audit_log(workspace: State<'_, Workspace>) -> Result<AuditCheck, IpcError> {
     workspace.verify_audit_log().await.map_err(IpcError::from)
+}
+
+#[tauri::command]
+async fn list_predictions(
+    workspace: State<'_, Workspace>,
+    evaluation_id: i64,
+    filter: PredictionFilter,
+) -> Result<PredictionPage, IpcError> {
+    workspace
+        .predictions(evaluation_id, &filter)
+        .await
+        .map_err(IpcError::from)
+}
+
+#[tauri::command]
+async fn annotate_prediction(
+    workspace: State<'_, Workspace>,
+    annotation: Annotation,
+) -> Result<PredictionView, IpcError> {
+    workspace
+        .annotate(&annotation, &vigil_engine::current_actor())
+        .await
+        .map_err(IpcError::from)
+}
+
+#[tauri::command]
+async fn get_feedback_performance(
+    workspace: State<'_, Workspace>,
+    evaluation_id: i64,
+) -> Result<FeedbackPerformance, IpcError> {
+    workspace
+        .feedback_performance(evaluation_id)
+        .await
+        .map_err(IpcError::from)
 }

@@ -180,6 +180,36 @@ describe("the desktop app on a fresh data dir", () => {
     assert.match(readFileSync(path, "utf8"), /^<svg/);
   });
 
+  test("the New monitoring form compares a dataset with a reference file and stores the run", async () => {
+    await session.click("[data-testid=nav-monitoring]");
+    await session.waitFor("return document.querySelectorAll('[data-testid=run-row]').length >= 2", "the demo's runs");
+    const before = await session.execute("return document.querySelectorAll('[data-testid=run-row]').length");
+    await session.click("[data-testid=new-monitoring]");
+    await session.type("[data-testid=monitor-data-path]", join(root, "tests/fixtures/kit/data/credit_current_strong.csv"));
+    await session.click("[data-testid=monitor-reference-kind-file]");
+    await session.type("[data-testid=monitor-reference-path]", join(root, "tests/fixtures/kit/data/credit_reference.csv"));
+    await session.execute(
+      "const s = document.querySelector('[data-testid=monitor-window]'); s.value = 'all'; s.dispatchEvent(new Event('change', { bubbles: true }));",
+    );
+    await session.waitFor("return !document.querySelector('[data-testid=monitor-submit]')?.disabled", "the form to be ready");
+    await session.click("[data-testid=monitor-submit]");
+    await session.waitFor(
+      `return document.querySelectorAll('[data-testid=run-row]').length === ${before + 1}`,
+      "the new run in the list",
+      60000,
+    );
+    // The new run opens: one window, the whole batch, with the kit's strong drift.
+    await session.waitFor(
+      "return document.querySelectorAll('[data-testid=monitoring-detail] [data-testid=window-row]').length === 1",
+      "the new run's single window",
+    );
+    const drifted = await session.execute(
+      "return document.querySelectorAll('[data-testid=monitoring-detail] [data-testid=drift-marker]').length",
+    );
+    assert.equal(drifted, 6, "Evidently's default verdicts on the kit's strong batch");
+    writeFileSync(join(screenshots, "new-monitoring.png"), await session.screenshot());
+  });
+
   test("a model and a dataset given to the New evaluation form are evaluated and stored", async () => {
     await session.click("[data-testid=nav-evaluations]");
     await session.waitFor("return document.querySelectorAll('[data-testid=evaluation-row]').length >= 2", "the demo's evaluations");

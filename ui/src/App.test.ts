@@ -4,7 +4,9 @@ import App from './App.svelte';
 import {
   AUDIT_EVENTS,
   DATASETS,
+  EMPTY_LIFECYCLE,
   EVALUATIONS,
+  LIFECYCLE,
   MODELS,
   MONITORING_DETAIL,
   MONITORING_RUNS,
@@ -17,6 +19,7 @@ const NAV = ['models', 'datasets', 'evaluations', 'monitoring', 'feedback', 'aud
 function mockAll(): string[] {
   return mockCommands({
     list_models: MODELS,
+    get_lifecycle: (args: Record<string, unknown>) => (args.modelName === 'credit-risk' ? LIFECYCLE : EMPTY_LIFECYCLE),
     list_datasets: DATASETS,
     list_audit_events: AUDIT_EVENTS,
     list_evaluations: EVALUATIONS,
@@ -106,7 +109,9 @@ describe('App shell', () => {
     expect(currentNav()).toEqual(['models']);
     expect(await screen.findAllByTestId('model-row')).toHaveLength(2);
 
-    expect(calls).toEqual([
+    // The Models view's cards also load their model's lifecycle, each time they are shown.
+    await waitFor(() => expect(calls.filter((cmd) => cmd === 'get_lifecycle')).toHaveLength(4));
+    expect(calls.filter((cmd) => cmd !== 'get_lifecycle')).toEqual([
       'list_models',
       'list_datasets',
       'list_evaluations',
@@ -133,7 +138,8 @@ describe('App shell', () => {
     expect(empty.textContent).toContain(title);
     expect(empty.textContent).toContain(detail);
     expect(view.querySelector('table, canvas, svg')).toBeNull();
-    expect(calls).toEqual(['list_models']);
+    // Only the Models view, shown first, called the backend (for its list and its cards' lifecycles).
+    expect(calls.filter((cmd) => cmd !== 'get_lifecycle')).toEqual(['list_models']);
   });
 
   it('can be used from the keyboard', async () => {

@@ -86,6 +86,44 @@ enum Command {
     /// The tamper-evident audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Feedback on stored predictions: annotate, score, export.
+    #[command(subcommand)]
+    Feedback(FeedbackCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum FeedbackCommand {
+    /// Annotate row ROW (1-based) of evaluation ID.
+    Add {
+        #[arg(long, value_name = "ID")]
+        evaluation: i64,
+        #[arg(long, value_name = "ROW")]
+        row: i64,
+        /// correct or incorrect.
+        #[arg(long, value_name = "VERDICT")]
+        verdict: Option<String>,
+        /// The true label.
+        #[arg(long, value_name = "LABEL")]
+        label: Option<String>,
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        note: String,
+        #[arg(long, value_name = "FILE")]
+        json: Option<String>,
+    },
+    /// The version's accuracy on the rows feedback labels.
+    Score {
+        #[arg(long, value_name = "ID")]
+        evaluation: i64,
+        #[arg(long, value_name = "FILE")]
+        json: Option<String>,
+    },
+    /// Every annotation (of one evaluation with --evaluation), oldest first, as JSON Lines.
+    Export {
+        #[arg(long, value_name = "ID")]
+        evaluation: Option<i64>,
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -569,6 +607,7 @@ fn run(command: Command, data_dir: Option<PathBuf>) -> Result<bool, (EngineError
             }))
         }
         Command::Registry(command) => registry(command, data_dir),
+        Command::Feedback(command) => feedback(command, data_dir),
         Command::Audit(command) => audit(command, data_dir),
         Command::Drift(args) => {
             let selection = vigil_engine::drift::DriftColumns {
@@ -1029,6 +1068,80 @@ fn print_gates(
         )?;
     }
     Ok(())
+}
+
+fn feedback(
+    command: FeedbackCommand,
+    data_dir: Option<PathBuf>,
+) -> Result<bool, (EngineError, Option<String>)> {
+    let actor = vigil_engine::current_actor();
+    match command {
+        FeedbackCommand::Add {
+            evaluation,
+            row,
+            verdict,
+            label,
+            note,
+            json,
+        } => {
+            let updated = in_workspace(data_dir, async |ws| {
+                let prediction_id = ws.prediction_of_row(evaluation, row).await?;
+                ws.annotate(
+                    &vigil_engine::feedback::Annotation {
+                        prediction_id,
+                        verdict: verdict.clone(),
+                        true_label: label.clone(),
+                        note: note.clone(),
+                    },
+                    &actor,
+                )
+                .await
+            })
+            .map_err(|e| (e, json.clone()))?;
+            let value = json!({ "prediction": updated });
+            Ok(emit(json.as_deref(), &value, |out| {
+                writeln!(
+                    out,
+                    "row {} of evaluation {evaluation} annotated by {actor}",
+                    updated.row
+                )
+            }))
+        }
+        FeedbackCommand::Score { evaluation, json } => {
+            let score = in_workspace(data_dir, async |ws| {
+                ws.feedback_performance(evaluation).await
+            })
+            .map_err(|e| (e, json.clone()))?;
+            let value = json!({ "feedback_performance": score });
+            Ok(emit(json.as_deref(), &value, |out| {
+                writeln!(
+                    out,
+                    "{} rows labelled by feedback: accuracy {} ({} annotations; {} contradict the dataset's label)",
+                    score.labelled_rows,
+                    score.accuracy.map_or("—".to_owned(), |a| format!("{a:.4}")),
+                    score.annotations,
+                    score.contradicting_dataset
+                )
+            }))
+        }
+        FeedbackCommand::Export { evaluation, out } => {
+            let rows = in_workspace(data_dir, async |ws| ws.export_feedback(evaluation).await)
+                .map_err(|e| (e, None))?;
+            let text: String = rows
+                .iter()
+                .map(|r| serde_json::to_string(r).unwrap_or_default() + "\n")
+                .collect();
+            let written = match &out {
+                Some(path) => std::fs::write(path, &text),
+                None => std::io::stdout().write_all(text.as_bytes()),
+            };
+            if let Err(error) = written {
+                eprintln!("vigil: cannot write the export: {error}");
+                return Ok(false);
+            }
+            Ok(true)
+        }
+    }
 }
 
 fn audit(

@@ -212,6 +212,38 @@ pub(crate) async fn seed(workspace: &Workspace) -> Result<()> {
             }
         }
     }
+    // Some feedback to look at: the three least confident predictions of the newest
+    // evaluation, annotated as a reviewer would (judged against the dataset's own label).
+    if let Some(evaluation) = workspace.list_evaluations().await?.first() {
+        let queue = workspace
+            .predictions(
+                evaluation.id,
+                &crate::feedback::PredictionFilter {
+                    by_uncertainty: true,
+                    limit: 3,
+                    ..Default::default()
+                },
+            )
+            .await?;
+        for row in queue.rows {
+            let right = row.correct == Some(true);
+            workspace
+                .annotate(
+                    &crate::feedback::Annotation {
+                        prediction_id: row.prediction_id,
+                        verdict: Some(if right { "correct" } else { "incorrect" }.to_owned()),
+                        true_label: row.true_label.clone(),
+                        note: if right {
+                            "Borderline case, but the model got it right.".to_owned()
+                        } else {
+                            "Checked the file: the applicant's history says otherwise.".to_owned()
+                        },
+                    },
+                    DEMO_ACTOR,
+                )
+                .await?;
+        }
+    }
     let models: Vec<&str> = manifest.models.iter().map(|m| m.name.as_str()).collect();
     let datasets: Vec<&str> = manifest.datasets.iter().map(|d| d.name.as_str()).collect();
     workspace

@@ -14,6 +14,7 @@ mod demo;
 pub mod drift;
 mod error;
 pub mod evaluate;
+pub mod feedback;
 pub mod import;
 pub mod monitor;
 pub mod predict;

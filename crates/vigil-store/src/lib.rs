@@ -8,6 +8,7 @@ mod audit;
 mod blobs;
 mod datasets;
 mod evaluations;
+mod feedback;
 mod models;
 mod monitoring;
 mod registry;
@@ -26,6 +27,7 @@ pub use datasets::{DatasetRow, NewDataset};
 pub use evaluations::{
     EvaluationOutcome, EvaluationRow, FairnessRow, MetricValueRow, PredictionRow,
 };
+pub use feedback::{FeedbackRow, NewFeedback, PredictionQuery, PredictionWithFeedback};
 pub use models::{ModelRow, ModelVersionRow, NewModelVersion, VersionImport};
 pub use monitoring::{DriftResultRow, MonitoringRunRow, NewMonitoringRun};
 pub use registry::{AliasHistoryRow, AliasMove, AliasRow};

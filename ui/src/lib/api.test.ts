@@ -5,6 +5,8 @@ import {
   evaluateModelFile,
   getDriftCell,
   getEvaluation,
+  getGateReport,
+  getLifecycle,
   getMonitoring,
   isIpcError,
   listAuditEvents,
@@ -14,18 +16,26 @@ import {
   listMonitoringRuns,
   monitorModelFile,
   previewDataset,
+  promoteVersion,
+  rollbackModel,
   saveExport,
+  setGatePolicy,
   toIpcError,
+  verifyAuditLog,
   workspaceInfo,
 } from './api';
 import type { EvaluateFileRequest, IpcError, MonitorFileRequest } from './bindings';
 import {
   AUDIT_EVENTS,
+  AUDIT_BROKEN,
   DATASET_PREVIEW,
   DATASETS,
   DRIFT_CELL,
   EVALUATIONS,
   EVALUATION_DETAIL,
+  GATE_POLICY,
+  GATE_REPORT_FAILED,
+  LIFECYCLE,
   MODELS,
   MONITORING_DETAIL,
   MONITORING_RUNS,
@@ -282,6 +292,125 @@ describe('api commands', () => {
       code: 'internal',
       message: GENERIC_ERROR_MESSAGE,
     });
+  });
+
+  it('gets a lifecycle and a gate report by model name and version, and verifies the audit log', async () => {
+    const seen: Array<{ cmd: string; args: unknown }> = [];
+    mockIPC((cmd, args) => {
+      seen.push({ cmd, args });
+      switch (cmd) {
+        case 'get_lifecycle':
+          return LIFECYCLE;
+        case 'get_gate_report':
+          return GATE_REPORT_FAILED;
+        case 'verify_audit_log':
+          return AUDIT_BROKEN;
+      }
+      throw new Error(`unknown ${cmd}`);
+    });
+
+    expect(await getLifecycle('credit-risk')).toEqual(LIFECYCLE);
+    expect(await getGateReport('credit-risk', '2')).toEqual(GATE_REPORT_FAILED);
+    expect(await getGateReport('credit-risk', 'b7e2d1')).toEqual(GATE_REPORT_FAILED);
+    expect(await verifyAuditLog()).toEqual(AUDIT_BROKEN);
+
+    expect(seen.slice(0, 3)).toEqual([
+      { cmd: 'get_lifecycle', args: { modelName: 'credit-risk' } },
+      { cmd: 'get_gate_report', args: { modelName: 'credit-risk', version: '2' } },
+      { cmd: 'get_gate_report', args: { modelName: 'credit-risk', version: 'b7e2d1' } },
+    ]);
+    expect(seen[3]!.cmd).toBe('verify_audit_log');
+    expect(seen[3]!.args === undefined || Object.keys(seen[3]!.args as object).length === 0).toBe(true);
+  });
+
+  it('promotes, rolls back and sets a gate policy with the arguments the commands take', async () => {
+    const seen: Array<{ cmd: string; args: unknown }> = [];
+    const promoted = LIFECYCLE.history[1]!;
+    const rolledBack = LIFECYCLE.history[2]!;
+    mockIPC((cmd, args) => {
+      seen.push({ cmd, args });
+      switch (cmd) {
+        case 'promote_version':
+          return promoted;
+        case 'rollback_model':
+          return rolledBack;
+        case 'set_gate_policy':
+          return null;
+      }
+      throw new Error(`unknown ${cmd}`);
+    });
+
+    expect(
+      await promoteVersion({
+        modelName: 'credit-risk',
+        version: '2',
+        alias: 'production',
+        comment: 'Q1 retrain.',
+        overrideReason: 'Accepted by the risk committee.',
+      }),
+    ).toEqual(promoted);
+    expect(
+      await promoteVersion({
+        modelName: 'credit-risk',
+        version: '1',
+        alias: 'staging',
+        comment: 'Shadow test.',
+        overrideReason: null,
+      }),
+    ).toEqual(promoted);
+    expect(await rollbackModel('credit-risk', 'Complaints.')).toEqual(rolledBack);
+    expect(await setGatePolicy('credit-risk', GATE_POLICY)).toBeNull();
+
+    expect(seen).toEqual([
+      {
+        cmd: 'promote_version',
+        args: {
+          modelName: 'credit-risk',
+          version: '2',
+          alias: 'production',
+          comment: 'Q1 retrain.',
+          overrideReason: 'Accepted by the risk committee.',
+        },
+      },
+      {
+        cmd: 'promote_version',
+        args: { modelName: 'credit-risk', version: '1', alias: 'staging', comment: 'Shadow test.', overrideReason: null },
+      },
+      { cmd: 'rollback_model', args: { modelName: 'credit-risk', reason: 'Complaints.' } },
+      { cmd: 'set_gate_policy', args: { modelName: 'credit-risk', policy: GATE_POLICY } },
+    ]);
+  });
+
+  it('passes the engine\'s refusals of lifecycle commands through and hides unknown errors', async () => {
+    mockCommands({
+      promote_version: () => {
+        throw { code: 'invalid_input', message: 'the four-eyes rule: bob registered v2 and cannot also approve it' };
+      },
+      rollback_model: () => {
+        throw { code: 'invalid_input', message: 'credit-risk has no production version to roll back' };
+      },
+      set_gate_policy: () => {
+        throw 'panicked at registry.rs:9';
+      },
+      verify_audit_log: () => {
+        throw new Error('panicked at audit.rs:1');
+      },
+    });
+
+    expect(
+      await rejectionOf(
+        promoteVersion({ modelName: 'credit-risk', version: '2', alias: 'production', comment: 'c', overrideReason: null }),
+      ),
+    ).toEqual({ code: 'invalid_input', message: 'the four-eyes rule: bob registered v2 and cannot also approve it' });
+    expect(await rejectionOf(rollbackModel('credit-risk', 'r'))).toEqual({
+      code: 'invalid_input',
+      message: 'credit-risk has no production version to roll back',
+    });
+    expect(await rejectionOf(setGatePolicy('credit-risk', GATE_POLICY))).toEqual({
+      code: 'internal',
+      message: GENERIC_ERROR_MESSAGE,
+    });
+    expect(await rejectionOf(verifyAuditLog())).toEqual({ code: 'internal', message: GENERIC_ERROR_MESSAGE });
   });
 
   it('normalises the errors of the evaluation commands', async () => {

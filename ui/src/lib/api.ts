@@ -8,6 +8,8 @@
 
 import { invoke } from '@tauri-apps/api/core';
 import type {
+  AliasEvent,
+  AuditCheck,
   ChartView,
   AuditEvent,
   DatasetPreview,
@@ -17,7 +19,10 @@ import type {
   EvaluateFileRequest,
   EvaluationDetail,
   EvaluationSummary,
+  GatePolicy,
+  GateReport,
   IpcError,
+  ModelLifecycle,
   ModelSummary,
   MonitorFileRequest,
   MonitoringDetail,
@@ -153,4 +158,53 @@ export function saveExport(fileName: string, bytes: Uint8Array): Promise<string>
 /** Where this workspace lives and which versions it runs. */
 export function workspaceInfo(): Promise<WorkspaceInfo> {
   return call<WorkspaceInfo>('workspace_info');
+}
+
+/** A model's aliases (each with the version it points at), its gate policy and its alias history, oldest first. */
+export function getLifecycle(modelName: string): Promise<ModelLifecycle> {
+  return call<ModelLifecycle>('get_lifecycle', { modelName });
+}
+
+/**
+ * The engine's check of a version against its model's gate policy. `version` names the
+ * version by number ("2") or by a prefix of its SHA-256.
+ */
+export function getGateReport(modelName: string, version: string): Promise<GateReport> {
+  return call<GateReport>('get_gate_report', { modelName, version });
+}
+
+export interface PromoteRequest {
+  modelName: string;
+  /** The version's number ("2") or a prefix of its SHA-256. */
+  version: string;
+  alias: string;
+  /** Required: on what evidence the version is approved. */
+  comment: string;
+  /** Why a version whose gates fail goes to production anyway; null when none is given. */
+  overrideReason: string | null;
+}
+
+/**
+ * Points an alias at a version and returns the recorded move. For `production` the engine
+ * refuses a version whose gates fail unless an override reason is given, and, under the
+ * four-eyes rule, an approver who registered the version; its error says why.
+ */
+export function promoteVersion(request: PromoteRequest): Promise<AliasEvent> {
+  const { modelName, version, alias, comment, overrideReason } = request;
+  return call<AliasEvent>('promote_version', { modelName, version, alias, comment, overrideReason });
+}
+
+/** Moves production back to the version it replaced and returns the recorded move; an error when there is none. */
+export function rollbackModel(modelName: string, reason: string): Promise<AliasEvent> {
+  return call<AliasEvent>('rollback_model', { modelName, reason });
+}
+
+/** Replaces a model's gate policy (a null threshold is not checked). */
+export function setGatePolicy(modelName: string, policy: GatePolicy): Promise<null> {
+  return call<null>('set_gate_policy', { modelName, policy });
+}
+
+/** Re-computes the audit log's hash chain from the first event and says whether it is intact. */
+export function verifyAuditLog(): Promise<AuditCheck> {
+  return call<AuditCheck>('verify_audit_log');
 }

@@ -2,6 +2,12 @@
 
 export type AliasEvent = { alias: string, fromVersion: number | null, toVersion: number, action: string, comment: string, overrideReason: string | null, gateReport: GateReport | null, actor: string, at: string, };
 
+export type Annotation = { predictionId: number, 
+/**
+ * `correct` or `incorrect`.
+ */
+verdict: string | null, trueLabel: string | null, note: string, };
+
 export type AuditCheck = { intact: boolean, events: number, 
 /**
  * The first event that was edited, inserted or removed.
@@ -80,6 +86,19 @@ cached: boolean, };
 export type FairnessGap = { sensitive: string, groups: Array<string>, demographicParityDifference: number | null, equalizedOddsDifference: number | null, equalOpportunityDifference: number | null, smallGroups: Array<string>, };
 
 export type FairnessGroupRow = { sensitive: string, group: string, count: number, selectionRate: number, accuracy: number, tpr: number, fpr: number, precision: number, };
+
+export type FeedbackPerformance = { 
+/**
+ * Rows whose true label feedback gives (a label, or "correct"; "incorrect" on a
+ * two-class model means the other class).
+ */
+labelledRows: number, correctRows: number, accuracy: number | null, ciLow: number | null, ciHigh: number | null, 
+/**
+ * Rows where feedback disagrees with the dataset's own label.
+ */
+contradictingDataset: number, annotations: number, };
+
+export type FeedbackView = { verdict: string | null, trueLabel: string | null, note: string, author: string, at: string, };
 
 export type GateCheck = { name: string, 
 /**
@@ -209,6 +228,32 @@ performance: Array<MetricPoint>,
 estimated_accuracy: number | null, fairness: Array<WindowFairness>, };
 
 export type NamedNumber = { name: string, value: number | null, note: string | null, };
+
+export type PredictionFilter = { predictedLabel: string | null, minConfidence: number | null, maxConfidence: number | null, correct: boolean | null, unannotated: boolean, 
+/**
+ * The annotation queue's order: least confident first.
+ */
+byUncertainty: boolean, offset: number, limit: number, };
+
+export type PredictionPage = { rows: Array<PredictionView>, 
+/**
+ * Rows matching the filter, over all pages.
+ */
+total: number, 
+/**
+ * The evaluation's labels, in order (digit shortcuts pick from these).
+ */
+labels: Array<string>, };
+
+export type PredictionView = { predictionId: number, 
+/**
+ * 1-based row of the dataset.
+ */
+row: number, predicted: string | null, trueLabel: string | null, confidence: number | null, 
+/**
+ * Whether the prediction equals the dataset's label.
+ */
+correct: boolean | null, feedback: FeedbackView | null, feedbackCount: number, };
 
 export type WindowColumnDrift = { column: string, kind: string, method: string, reason: string, score: number, threshold: number, drifted: boolean, };
 

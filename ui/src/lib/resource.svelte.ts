@@ -10,16 +10,22 @@ export type LoadState<T> =
 
 export interface Resource<T> {
   readonly state: LoadState<T>;
+  /** Loads again, showing the loading state meanwhile. */
   reload(): Promise<void>;
+  /**
+   * Loads again while the data already shown stays on screen, so that what is built on
+   * it (open panels, typed inputs) is kept; a failure shows the error like `reload`.
+   */
+  refresh(): Promise<void>;
 }
 
 export function createResource<T>(load: () => Promise<T>): Resource<T> {
   let state = $state.raw<LoadState<T>>({ status: 'loading' });
   let generation = 0;
 
-  async function reload(): Promise<void> {
+  async function run(showLoading: boolean): Promise<void> {
     const current = ++generation;
-    state = { status: 'loading' };
+    if (showLoading) state = { status: 'loading' };
     try {
       const data = await load();
       if (current === generation) state = { status: 'ready', data };
@@ -30,12 +36,13 @@ export function createResource<T>(load: () => Promise<T>): Resource<T> {
     }
   }
 
-  void reload();
+  void run(true);
 
   return {
     get state() {
       return state;
     },
-    reload,
+    reload: () => run(true),
+    refresh: () => run(state.status !== 'ready'),
   };
 }

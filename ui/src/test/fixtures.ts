@@ -1,13 +1,17 @@
 // Sample command results for the tests, typed with the generated bindings.
 import { mockIPC } from '@tauri-apps/api/mocks';
 import type {
+  AuditCheck,
   AuditEvent,
   DatasetPreview,
   DatasetSummary,
   DriftCellDetail,
   EvaluationDetail,
   EvaluationSummary,
+  GatePolicy,
+  GateReport,
   IpcError,
+  ModelLifecycle,
   ModelSummary,
   MonitoringDetail,
   MonitoringRunSummary,
@@ -474,3 +478,141 @@ export function mockCommands(handlers: Record<string, Handler>): string[] {
   });
   return calls;
 }
+
+export const GATE_REPORT_PASSED: GateReport = {
+  version: 2,
+  passed: true,
+  checks: [
+    {
+      name: 'accuracy',
+      rule: '≥ 0.8',
+      actual: 0.9175,
+      passed: true,
+      evidence: 'evaluation #3 on loans-2024q1',
+    },
+    {
+      name: 'equalized odds difference',
+      rule: '≤ 0.1',
+      actual: 0.0911,
+      passed: true,
+      evidence: 'evaluation #3, largest over sex and age_band',
+    },
+  ],
+};
+
+export const GATE_REPORT_FAILED: GateReport = {
+  version: 2,
+  passed: false,
+  checks: [
+    {
+      name: 'accuracy',
+      rule: '≥ 0.95',
+      actual: 0.9175,
+      passed: false,
+      evidence: 'evaluation #3 on loans-2024q1',
+    },
+    {
+      name: 'drift share',
+      rule: '≤ 0.3',
+      actual: null,
+      passed: false,
+      evidence: 'no monitoring run of this version',
+    },
+    {
+      name: 'ROC AUC',
+      rule: '≥ 0.7',
+      actual: 0.88,
+      passed: true,
+      evidence: 'evaluation #3 on loans-2024q1',
+    },
+  ],
+};
+
+export const GATE_POLICY: GatePolicy = {
+  minAccuracy: 0.8,
+  minRocAuc: null,
+  maxEqualizedOddsDifference: 0.1,
+  maxDriftShare: null,
+  maxAccuracyDrop: 0.02,
+  fourEyes: true,
+};
+
+/** credit-risk: production on v1 (overridden once, then rolled back), staging on v2. */
+export const LIFECYCLE: ModelLifecycle = {
+  model: 'credit-risk',
+  aliases: [
+    ['production', 1],
+    ['staging', 2],
+  ],
+  policy: GATE_POLICY,
+  history: [
+    {
+      alias: 'production',
+      fromVersion: null,
+      toVersion: 1,
+      action: 'promote',
+      comment: 'Baseline validated on Q4 data.',
+      overrideReason: null,
+      gateReport: { ...GATE_REPORT_PASSED, version: 1 },
+      actor: 'carol',
+      at: '2024-03-02T10:00:00Z',
+    },
+    {
+      alias: 'production',
+      fromVersion: 1,
+      toVersion: 2,
+      action: 'promote',
+      comment: 'Q1 retrain.',
+      overrideReason: 'Drift monitoring not set up yet; accepted by the risk committee.',
+      gateReport: GATE_REPORT_FAILED,
+      actor: 'dave',
+      at: '2024-04-03T10:00:00Z',
+    },
+    {
+      alias: 'production',
+      fromVersion: 2,
+      toVersion: 1,
+      action: 'rollback',
+      comment: 'Complaints about declined applications.',
+      overrideReason: null,
+      gateReport: null,
+      actor: 'carol',
+      at: '2024-04-05T10:00:00Z',
+    },
+    {
+      alias: 'staging',
+      fromVersion: null,
+      toVersion: 2,
+      action: 'promote',
+      comment: 'For the shadow test.',
+      overrideReason: null,
+      gateReport: null,
+      actor: 'dave',
+      at: '2024-04-06T10:00:00Z',
+    },
+  ],
+};
+
+/** A model with no aliases yet and an empty policy. */
+export const EMPTY_LIFECYCLE: ModelLifecycle = {
+  model: 'churn',
+  aliases: [],
+  policy: {
+    minAccuracy: null,
+    minRocAuc: null,
+    maxEqualizedOddsDifference: null,
+    maxDriftShare: null,
+    maxAccuracyDrop: null,
+    fourEyes: false,
+  },
+  history: [],
+};
+
+export const AUDIT_INTACT: AuditCheck = { intact: true, events: 3, brokenAt: null, reason: null };
+
+export const AUDIT_BROKEN: AuditCheck = {
+  intact: false,
+  events: 3,
+  brokenAt: 2,
+  reason: 'the stored hash does not match the event',
+};

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { render, screen, within } from '@testing-library/svelte';
+import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import AuditView from './AuditView.svelte';
-import { AUDIT_EVENTS, SHA_A, SHA_C, mockCommands } from '../test/fixtures';
+import { AUDIT_BROKEN, AUDIT_EVENTS, AUDIT_INTACT, SHA_A, SHA_C, mockCommands } from '../test/fixtures';
 
 describe('AuditView', () => {
   it('lists audit events in the order the backend returns them', async () => {
@@ -51,5 +51,54 @@ describe('AuditView', () => {
     render(AuditView);
 
     expect((await screen.findByTestId('empty-state')).textContent).toContain('No audit events yet');
+  });
+
+  it('verifies the hash chain and says it is intact', async () => {
+    const calls = mockCommands({ list_audit_events: AUDIT_EVENTS, verify_audit_log: AUDIT_INTACT });
+    render(AuditView);
+    await screen.findAllByTestId('audit-row');
+    expect(screen.queryByTestId('audit-verification')).toBeNull();
+
+    await fireEvent.click(screen.getByTestId('verify-audit'));
+
+    const result = await screen.findByTestId('audit-verification');
+    expect(result.textContent?.trim()).toBe('Intact: 3 events, every hash re-computed');
+    expect(result.dataset.intact).toBe('true');
+    expect(result.classList.contains('form-error')).toBe(false);
+    expect(calls).toEqual(['list_audit_events', 'verify_audit_log']);
+  });
+
+  it('says where the chain is broken and why, styled as an error', async () => {
+    mockCommands({ list_audit_events: AUDIT_EVENTS, verify_audit_log: AUDIT_BROKEN });
+    render(AuditView);
+
+    await fireEvent.click(screen.getByTestId('verify-audit'));
+
+    const result = await screen.findByTestId('audit-verification');
+    expect(result.textContent?.trim()).toBe('Broken at event 2: the stored hash does not match the event');
+    expect(result.dataset.intact).toBe('false');
+    expect(result.classList.contains('form-error')).toBe(true);
+    expect(result.getAttribute('role')).toBe('alert');
+  });
+
+  it('shows the backend error when the log cannot be verified, and verifies again on request', async () => {
+    let fail = true;
+    mockCommands({
+      list_audit_events: AUDIT_EVENTS,
+      verify_audit_log: () => {
+        if (fail) throw { code: 'storage', message: 'The database is locked.' };
+        return AUDIT_INTACT;
+      },
+    });
+    render(AuditView);
+
+    await fireEvent.click(screen.getByTestId('verify-audit'));
+    expect((await screen.findByTestId('audit-verification-error')).textContent).toContain('The database is locked.');
+    expect(screen.queryByTestId('audit-verification')).toBeNull();
+
+    fail = false;
+    await fireEvent.click(screen.getByTestId('verify-audit'));
+    expect((await screen.findByTestId('audit-verification')).dataset.intact).toBe('true');
+    expect(screen.queryByTestId('audit-verification-error')).toBeNull();
   });
 });

@@ -863,3 +863,154 @@ mod registry_demo {
         assert!(check.intact);
     }
 }
+
+mod feedback {
+    use vigil_engine::feedback::{Annotation, PredictionFilter};
+    use vigil_engine::{DemoSeeding, Workspace};
+
+    #[tokio::test]
+    async fn predictions_are_browsed_annotated_audited_and_re_scored() {
+        let dir = tempfile::tempdir().expect("temp");
+        let workspace = Workspace::open(dir.path(), DemoSeeding::WhenEmpty)
+            .await
+            .expect("open");
+        let evaluation = workspace.list_evaluations().await.expect("evaluations")[0].id;
+        // The demo annotated its three least confident rows.
+        let demo = workspace
+            .feedback_performance(evaluation)
+            .await
+            .expect("perf");
+        assert_eq!(demo.annotations, 3);
+        assert_eq!(demo.labelled_rows, 3);
+        assert_eq!(demo.contradicting_dataset, 0);
+
+        let all = workspace
+            .predictions(
+                evaluation,
+                &PredictionFilter {
+                    limit: 10,
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("page");
+        assert_eq!(all.total, 4000);
+        assert_eq!(all.rows.len(), 10);
+        assert_eq!(all.rows[0].row, 1);
+        assert_eq!(all.labels, ["0", "1"]);
+        // The queue: unannotated rows, least confident first.
+        let queue = workspace
+            .predictions(
+                evaluation,
+                &PredictionFilter {
+                    unannotated: true,
+                    by_uncertainty: true,
+                    limit: 50,
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("queue");
+        assert_eq!(queue.total, 3997);
+        let confidences: Vec<f64> = queue
+            .rows
+            .iter()
+            .map(|r| r.confidence.expect("confidence"))
+            .collect();
+        assert!(confidences.windows(2).all(|w| w[0] <= w[1]));
+        // Wrong predictions only.
+        let wrong = workspace
+            .predictions(
+                evaluation,
+                &PredictionFilter {
+                    correct: Some(false),
+                    limit: 5,
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("wrong");
+        assert!(wrong.rows.iter().all(|r| r.correct == Some(false)));
+
+        // Bad annotations are refused and store nothing.
+        let target = queue.rows[0].clone();
+        for (verdict, label, note, message) in [
+            (None, None, "", "an annotation says"),
+            (Some("maybe"), None, "", "not a verdict"),
+            (None, Some("7"), "", "not one of this evaluation's labels"),
+        ] {
+            let error = workspace
+                .annotate(
+                    &Annotation {
+                        prediction_id: target.prediction_id,
+                        verdict: verdict.map(str::to_owned),
+                        true_label: label.map(str::to_owned),
+                        note: note.to_owned(),
+                    },
+                    "ann",
+                )
+                .await
+                .expect_err("refused");
+            let sentence = error.user_message().to_lowercase();
+            assert!(sentence.contains(message), "{sentence}");
+        }
+        let predicted = target.predicted.clone().expect("label");
+        let error = workspace
+            .annotate(
+                &Annotation {
+                    prediction_id: target.prediction_id,
+                    verdict: Some("incorrect".to_owned()),
+                    true_label: Some(predicted.clone()),
+                    note: String::new(),
+                },
+                "ann",
+            )
+            .await
+            .expect_err("contradiction");
+        assert!(
+            error
+                .user_message()
+                .to_lowercase()
+                .contains("marked incorrect"),
+            "{}",
+            error.user_message()
+        );
+
+        // A label that contradicts the dataset: counted, audited, re-scored.
+        let other = if predicted == "1" { "0" } else { "1" };
+        let updated = workspace
+            .annotate(
+                &Annotation {
+                    prediction_id: target.prediction_id,
+                    verdict: Some("incorrect".to_owned()),
+                    true_label: Some(other.to_owned()),
+                    note: "the applicant defaulted".to_owned(),
+                },
+                "ann",
+            )
+            .await
+            .expect("annotated");
+        let feedback = updated.feedback.expect("feedback");
+        assert_eq!(
+            (feedback.author.as_str(), feedback.true_label.as_deref()),
+            ("ann", Some(other))
+        );
+        let after = workspace
+            .feedback_performance(evaluation)
+            .await
+            .expect("perf");
+        assert_eq!(after.labelled_rows, 4);
+        assert_eq!(after.correct_rows, demo.correct_rows);
+        let events = workspace.list_audit_events().await.expect("audit");
+        assert_eq!(events[0].action, "feedback.add");
+        assert!(events[0].payload.contains("the applicant defaulted"));
+        assert_eq!(
+            workspace
+                .export_feedback(Some(evaluation))
+                .await
+                .expect("export")
+                .len(),
+            4
+        );
+    }
+}
