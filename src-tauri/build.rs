@@ -25,6 +25,7 @@ fn main() {
         "list_predictions",
         "annotate_prediction",
         "get_feedback_performance",
+        "compare_evaluations",
     ]);
     let attributes = tauri_build::Attributes::new()
         .config_path("../tauri.conf.json")

@@ -40,7 +40,8 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         verify_audit_log,
         list_predictions,
         annotate_prediction,
-        get_feedback_performance
+        get_feedback_performance,
+        compare_evaluations
     ]
 }
 
@@ -273,5 +274,18 @@ async fn get_feedback_performance(
     workspace
         .feedback_performance(evaluation_id)
         .await
+        .map_err(IpcError::from)
+}
+
+#[tauri::command]
+async fn compare_evaluations(
+    workspace: State<'_, Workspace>,
+    first_id: i64,
+    second_id: i64,
+) -> Result<vigil_engine::compare::ComparisonView, IpcError> {
+    workspace
+        .compare_evaluations(first_id, second_id)
+        .await
+        .map(|json| vigil_engine::compare::comparison_view(&json["comparison"]))
         .map_err(IpcError::from)
 }

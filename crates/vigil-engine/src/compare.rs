@@ -14,6 +14,112 @@ use crate::{EngineError, Result};
 /// How many disagreeing rows are listed by number (all are counted).
 pub const LISTED_DISAGREEMENTS: usize = 100;
 
+/// One metric of both models and their difference (second minus first).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
+pub struct MetricDelta {
+    pub name: String,
+    pub first: Option<f64>,
+    pub second: Option<f64>,
+    pub difference: Option<f64>,
+    /// Paired bootstrap 95 % interval of the difference (accuracy and ROC AUC).
+    pub difference_low: Option<f64>,
+    pub difference_high: Option<f64>,
+}
+
+/// One group's accuracy under both models.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
+pub struct GroupDelta {
+    pub sensitive: String,
+    pub group: String,
+    #[ts(type = "number")]
+    pub count: u64,
+    pub accuracy_first: f64,
+    pub accuracy_second: f64,
+    pub difference: f64,
+}
+
+/// The comparison as the desktop shows it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
+pub struct ComparisonView {
+    pub first: String,
+    pub second: String,
+    #[ts(type = "number")]
+    pub rows: u64,
+    pub metrics: Vec<MetricDelta>,
+    #[ts(type = "number")]
+    pub only_first_correct: u64,
+    #[ts(type = "number")]
+    pub only_second_correct: u64,
+    pub mcnemar_pvalue: f64,
+    pub delong_z: Option<f64>,
+    pub delong_pvalue: Option<f64>,
+    pub groups: Vec<GroupDelta>,
+    #[ts(type = "number")]
+    pub disagreements: u64,
+    /// The first disagreeing rows (1-based).
+    #[ts(type = "Array<number>")]
+    pub disagreeing_rows: Vec<u64>,
+}
+
+/// The typed view of a comparison's JSON.
+pub fn comparison_view(c: &Json) -> ComparisonView {
+    let f = |v: &Json| v.as_f64();
+    let metrics = c["metrics"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(name, v)| MetricDelta {
+                    name: name.clone(),
+                    first: f(&v["first"]),
+                    second: f(&v["second"]),
+                    difference: f(&v["difference"]),
+                    difference_low: f(&v["difference_ci"]["low"]),
+                    difference_high: f(&v["difference_ci"]["high"]),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let groups = c["groups"]
+        .as_object()
+        .map(|sections| {
+            sections
+                .iter()
+                .flat_map(|(sensitive, groups)| {
+                    groups
+                        .as_object()
+                        .into_iter()
+                        .flatten()
+                        .map(move |(group, g)| GroupDelta {
+                            sensitive: sensitive.clone(),
+                            group: group.clone(),
+                            count: g["count"].as_u64().unwrap_or(0),
+                            accuracy_first: g["accuracy_first"].as_f64().unwrap_or(f64::NAN),
+                            accuracy_second: g["accuracy_second"].as_f64().unwrap_or(f64::NAN),
+                            difference: g["difference"].as_f64().unwrap_or(f64::NAN),
+                        })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    ComparisonView {
+        first: c["models"][0].as_str().unwrap_or_default().to_owned(),
+        second: c["models"][1].as_str().unwrap_or_default().to_owned(),
+        rows: c["n_rows"].as_u64().unwrap_or(0),
+        metrics,
+        only_first_correct: c["mcnemar"]["only_first_correct"].as_u64().unwrap_or(0),
+        only_second_correct: c["mcnemar"]["only_second_correct"].as_u64().unwrap_or(0),
+        mcnemar_pvalue: c["mcnemar"]["pvalue"].as_f64().unwrap_or(f64::NAN),
+        delong_z: f(&c["delong"]["z"]),
+        delong_pvalue: f(&c["delong"]["pvalue"]),
+        groups,
+        disagreements: c["disagreements"]["count"].as_u64().unwrap_or(0),
+        disagreeing_rows: c["disagreements"]["rows"]
+            .as_array()
+            .map(|r| r.iter().filter_map(Json::as_u64).collect())
+            .unwrap_or_default(),
+    }
+}
+
 /// What `vigil compare` reads.
 pub struct CompareFiles<'a> {
     pub first: &'a Path,
@@ -207,4 +313,131 @@ pub fn compare_files(files: &CompareFiles<'_>) -> Result<Json> {
         files.second.display().to_string()
     ]);
     Ok(json!({ "comparison": comparison }))
+}
+
+impl crate::Workspace {
+    /// Compares two stored evaluations of classifiers on the same dataset and target (champion
+    /// first), from their stored per-row predictions: nothing is run again.
+    pub async fn compare_evaluations(&self, first_id: i64, second_id: i64) -> Result<Json> {
+        let first = self.store().evaluation(first_id).await?;
+        let second = self.store().evaluation(second_id).await?;
+        if first.dataset_id != second.dataset_id {
+            return Err(EngineError::Usage(
+                "the evaluations are on different datasets: compare versions on the same data"
+                    .to_owned(),
+            ));
+        }
+        let settings = |row: &vigil_store::EvaluationRow| -> Result<crate::EvaluationSettings> {
+            serde_json::from_str(&row.settings_json).map_err(|e| EngineError::Decode {
+                what: "evaluation settings",
+                reason: e.to_string(),
+            })
+        };
+        let (settings_a, settings_b) = (settings(&first)?, settings(&second)?);
+        if settings_a.target != settings_b.target {
+            return Err(EngineError::Usage(format!(
+                "the evaluations score different targets ({} and {})",
+                settings_a.target, settings_b.target
+            )));
+        }
+        let dataset_row = self.store().dataset(first.dataset_id).await?;
+        let bytes = self.store().blobs().get(&dataset_row.sha256).await?;
+        let format = dataset_row.format.clone();
+        let dataset = tokio::task::spawn_blocking(move || {
+            crate::stored_monitoring::read_stored(&bytes, &format)
+        })
+        .await
+        .map_err(|e| EngineError::TaskFailed(e.to_string()))??;
+        let a = self.stored_predictions(&first).await?;
+        let b = self.stored_predictions(&second).await?;
+        let sensitive: Vec<String> = settings_a
+            .sensitive
+            .iter()
+            .filter(|s| s.len() == 1)
+            .flatten()
+            .cloned()
+            .collect();
+        let mut comparison = compare_predictions(
+            &dataset,
+            &a,
+            &b,
+            &settings_a.target,
+            settings_a.pos_label.as_deref(),
+            &sensitive,
+        )?;
+        let name = |row: &vigil_store::EvaluationRow| {
+            format!(
+                "{} v{} (evaluation {})",
+                row.model_name.as_deref().unwrap_or("logged predictions"),
+                row.model_version.unwrap_or(0),
+                row.id
+            )
+        };
+        comparison["models"] = json!([name(&first), name(&second)]);
+        Ok(json!({ "comparison": comparison }))
+    }
+
+    /// A stored evaluation's per-row predictions, in row order, with its classes (the
+    /// confusion matrix's labels, which are also the probabilities' order).
+    async fn stored_predictions(&self, row: &vigil_store::EvaluationRow) -> Result<Predictions> {
+        let result: Json = row
+            .result_json
+            .as_deref()
+            .and_then(|t| serde_json::from_str(t).ok())
+            .unwrap_or(Json::Null);
+        let classes: Vec<crate::predict::Label> = result["metrics"]["confusion_matrix"]["labels"]
+            .as_array()
+            .ok_or_else(|| {
+                EngineError::Usage(format!(
+                    "evaluation {} is not of a classifier: nothing to compare row by row",
+                    row.id
+                ))
+            })?
+            .iter()
+            .map(|l| {
+                crate::predict::Label::Str(match l {
+                    Json::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+            })
+            .collect();
+        let mut labels = Vec::new();
+        let mut probabilities = Vec::new();
+        let mut offset = 0;
+        loop {
+            let (page, total) = self
+                .store()
+                .predictions_page(
+                    row.id,
+                    &vigil_store::PredictionQuery {
+                        offset,
+                        limit: 10_000,
+                        ..vigil_store::PredictionQuery::default()
+                    },
+                )
+                .await?;
+            for p in &page {
+                labels.push(crate::predict::Label::Str(
+                    p.predicted_label.clone().unwrap_or_default(),
+                ));
+                probabilities.push(
+                    p.probabilities_json
+                        .as_deref()
+                        .and_then(|j| serde_json::from_str::<Vec<f32>>(j).ok()),
+                );
+            }
+            offset += page.len() as i64;
+            if page.is_empty() || offset >= total {
+                break;
+            }
+        }
+        let probabilities = probabilities.into_iter().collect::<Option<Vec<_>>>();
+        Ok(Predictions {
+            n_rows: labels.len(),
+            classes: Some(classes),
+            label: Some(labels),
+            probabilities,
+            value: None,
+        })
+    }
 }

@@ -20,6 +20,9 @@ pub struct PredictionFilter {
     pub max_confidence: Option<f64>,
     pub correct: Option<bool>,
     pub unannotated: bool,
+    /// Only rows where this other evaluation (another version on the same data) disagrees.
+    #[ts(optional, type = "number")]
+    pub disagree_with: Option<i64>,
     /// The annotation queue's order: least confident first.
     pub by_uncertainty: bool,
     #[ts(type = "number")]
@@ -154,6 +157,7 @@ impl Workspace {
             max_confidence: filter.max_confidence,
             correct: filter.correct,
             unannotated: filter.unannotated,
+            disagree_with: filter.disagree_with,
             by_uncertainty: filter.by_uncertainty,
             offset: filter.offset.max(0),
             limit: if filter.limit <= 0 {

@@ -125,7 +125,7 @@ fn decode_error(what: &'static str) -> impl Fn(serde_json::Error) -> EngineError
     }
 }
 
-fn read_stored(bytes: &[u8], format: &str) -> Result<vigil_data::Dataset> {
+pub(crate) fn read_stored(bytes: &[u8], format: &str) -> Result<vigil_data::Dataset> {
     let format = if format == "parquet" {
         vigil_data::DatasetFormat::Parquet
     } else {

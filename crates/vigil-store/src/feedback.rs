@@ -35,6 +35,9 @@ pub struct PredictionQuery {
     pub correct: Option<bool>,
     /// Only rows nobody has annotated yet.
     pub unannotated: bool,
+    /// Only rows where this other evaluation (another version on the same data) predicts a
+    /// different label.
+    pub disagree_with: Option<i64>,
     /// Lowest confidence first (most uncertain), else file order.
     pub by_uncertainty: bool,
     pub offset: i64,
@@ -97,6 +100,13 @@ impl Store {
                 "NOT EXISTS (SELECT 1 FROM feedback u WHERE u.prediction_id = p.id)".to_owned(),
             );
         }
+        if query.disagree_with.is_some() {
+            conditions.push(
+                "EXISTS (SELECT 1 FROM predictions o WHERE o.evaluation_id = ? AND o.row_index = p.row_index
+                         AND o.predicted_label IS NOT p.predicted_label)"
+                    .to_owned(),
+            );
+        }
         let filter = conditions.join(" AND ");
         let order = if query.by_uncertainty {
             "p.confidence IS NULL, p.confidence, p.row_index"
@@ -118,6 +128,10 @@ impl Store {
         if let Some(max) = query.max_confidence {
             page = page.bind(max);
             count = count.bind(max);
+        }
+        if let Some(other) = query.disagree_with {
+            page = page.bind(other);
+            count = count.bind(other);
         }
         let rows = page
             .bind(query.limit)

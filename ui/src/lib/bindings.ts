@@ -39,6 +39,12 @@ export type ColumnSummary = { name: string, kind: ColumnKind,
  */
 missing: number, };
 
+export type ComparisonView = { first: string, second: string, rows: number, metrics: Array<MetricDelta>, only_first_correct: number, only_second_correct: number, mcnemar_pvalue: number, delong_z: number | null, delong_pvalue: number | null, groups: Array<GroupDelta>, disagreements: number, 
+/**
+ * The first disagreeing rows (1-based).
+ */
+disagreeing_rows: Array<number>, };
+
 export type ConfusionMatrix = { labels: Array<string>, 
 /**
  * Rows are true classes, columns predicted classes.
@@ -130,6 +136,8 @@ fourEyes: boolean, };
 
 export type GateReport = { version: number, checks: Array<GateCheck>, passed: boolean, };
 
+export type GroupDelta = { sensitive: string, group: string, count: number, accuracy_first: number, accuracy_second: number, difference: number, };
+
 export type HeadlineMetric = { name: string, value: number | null, };
 
 export type HeatCell = { 
@@ -139,6 +147,12 @@ export type HeatCell = {
 level: number, drifted: boolean, score: number, method: string, };
 
 export type IpcError = { code: ErrorCode, message: string, };
+
+export type MetricDelta = { name: string, first: number | null, second: number | null, difference: number | null, 
+/**
+ * Paired bootstrap 95 % interval of the difference (accuracy and ROC AUC).
+ */
+difference_low: number | null, difference_high: number | null, };
 
 export type MetricPoint = { name: string, value: number, ci_low: number | null, ci_high: number | null, };
 
@@ -230,6 +244,10 @@ estimated_accuracy: number | null, fairness: Array<WindowFairness>, };
 export type NamedNumber = { name: string, value: number | null, note: string | null, };
 
 export type PredictionFilter = { predictedLabel: string | null, minConfidence: number | null, maxConfidence: number | null, correct: boolean | null, unannotated: boolean, 
+/**
+ * Only rows where this other evaluation (another version on the same data) disagrees.
+ */
+disagreeWith?: number, 
 /**
  * The annotation queue's order: least confident first.
  */

@@ -1014,3 +1014,76 @@ mod feedback {
         );
     }
 }
+
+mod comparison {
+    use vigil_engine::feedback::PredictionFilter;
+    use vigil_engine::{DemoSeeding, Workspace};
+
+    #[tokio::test]
+    async fn stored_evaluations_of_two_versions_compare_row_by_row() {
+        let dir = tempfile::tempdir().expect("temp");
+        let workspace = Workspace::open(dir.path(), DemoSeeding::WhenEmpty)
+            .await
+            .expect("open");
+        let evaluations = workspace.list_evaluations().await.expect("evaluations");
+        let v1 = evaluations
+            .iter()
+            .find(|e| e.model_version == 1)
+            .expect("v1");
+        let v2 = evaluations
+            .iter()
+            .find(|e| e.model_version == 2)
+            .expect("v2");
+        let json = workspace
+            .compare_evaluations(v1.id, v2.id)
+            .await
+            .expect("compare");
+        let view = vigil_engine::compare::comparison_view(&json["comparison"]);
+        assert_eq!(view.rows, 4000);
+        let accuracy = view
+            .metrics
+            .iter()
+            .find(|m| m.name == "accuracy")
+            .expect("accuracy");
+        let headline = |e: &vigil_engine::views::EvaluationSummary| {
+            e.headline
+                .iter()
+                .find(|h| h.name == "accuracy")
+                .and_then(|h| h.value)
+                .expect("acc")
+        };
+        assert!((accuracy.first.expect("first") - headline(v1)).abs() < 1e-12);
+        assert!((accuracy.second.expect("second") - headline(v2)).abs() < 1e-12);
+        let d = accuracy.difference.expect("difference");
+        assert!(
+            accuracy.difference_low.expect("low") <= d
+                && d <= accuracy.difference_high.expect("high")
+        );
+        assert!(
+            ((view.only_second_correct as f64 - view.only_first_correct as f64) / 4000.0 - d).abs()
+                < 1e-12
+        );
+        assert!(view.delong_pvalue.is_some());
+        assert!(view.groups.iter().any(|g| g.sensitive == "sex"));
+        // The annotation queue can list exactly the rows the versions disagree on.
+        let disagreeing = workspace
+            .predictions(
+                v1.id,
+                &PredictionFilter {
+                    disagree_with: Some(v2.id),
+                    limit: 1000,
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("queue");
+        assert_eq!(disagreeing.total as u64, view.disagreements);
+        let listed: Vec<u64> = disagreeing
+            .rows
+            .iter()
+            .take(100)
+            .map(|r| r.row as u64)
+            .collect();
+        assert_eq!(listed, view.disagreeing_rows);
+    }
+}
