@@ -210,6 +210,85 @@ describe("the desktop app on a fresh data dir", () => {
     writeFileSync(join(screenshots, "new-monitoring.png"), await session.screenshot());
   });
 
+  test("a reviewer approves v2 through its gates, rolls back, and the audit log verifies", async () => {
+    await session.click("[data-testid=nav-models]");
+    await session.waitFor("return document.querySelectorAll('[data-testid=alias-event]').length === 3", "the demo's history");
+    // The demo's production is v1 (approved, replaced by v2, rolled back).
+    const production = () =>
+      session.execute(
+        "return [...document.querySelectorAll('[data-testid=version-row]')].findIndex(r => [...r.querySelectorAll('[data-testid=alias-badge]')].some(b => b.textContent.trim() === 'production'))",
+      );
+    assert.equal(await production(), 0, "v1 in production");
+    // Approve v2: the gates pass on its stored evaluation; a comment is required.
+    await session.execute("document.querySelectorAll('[data-testid=approve-version]')[1].click()");
+    await session.waitFor("return document.querySelector('[data-testid=approve-dialog] [data-testid=gate-report]')?.dataset.passed === 'true'", "v2's passing gate report");
+    assert.equal(await session.execute("return !!document.querySelector('[data-testid=approve-override]')"), false, "no override asked when the gates pass");
+    await session.type("[data-testid=approve-comment]", "Re-checked on weeks 9-12: accuracy 0.85, equalized odds 0.05.");
+    await session.click("[data-testid=approve-confirm]");
+    await session.waitFor("return document.querySelectorAll('[data-testid=alias-event]').length === 4", "the approval in the history");
+    await session.waitFor(
+      "return [...document.querySelectorAll('[data-testid=version-row]')][1].textContent.includes('production')",
+      "v2 in production",
+    );
+    writeFileSync(join(screenshots, "approved.png"), await session.screenshot());
+    // Roll back, with a reason.
+    await session.click("[data-testid=rollback]");
+    await session.type("[data-testid=rollback-reason]", "Complaints from the call centre about week 13.");
+    await session.click("[data-testid=rollback-confirm]");
+    await session.waitFor("return document.querySelectorAll('[data-testid=alias-event]').length === 5", "the rollback in the history");
+    await session.waitFor(
+      "return [...document.querySelectorAll('[data-testid=version-row]')][0].textContent.includes('production')",
+      "v1 back in production",
+    );
+    writeFileSync(join(screenshots, "rolled-back.png"), await session.screenshot());
+    // Every step is in the audit log, and the chain verifies.
+    await session.click("[data-testid=nav-audit]");
+    await session.click("[data-testid=verify-audit]");
+    const verification = await session.waitFor(
+      "return document.querySelector('[data-testid=audit-verification]')?.textContent",
+      "the verification",
+    );
+    assert.match(verification, /Intact/);
+    const audit = await session.text("[data-testid=view-audit]");
+    for (const action of ["alias.promote", "alias.rollback", "gate.policy", "feedback.add"]) {
+      assert.ok(audit.includes(action), `${action} in the audit view`);
+    }
+    writeFileSync(join(screenshots, "audit-verified.png"), await session.screenshot());
+  });
+
+  test("three predictions are annotated from the keyboard and re-score the version", async () => {
+    await session.click("[data-testid=nav-feedback]");
+    await session.waitFor("return document.querySelectorAll('[data-testid=prediction-row]').length >= 3", "the first page of predictions");
+    const before = await session.waitFor(
+      "return document.querySelector('[data-testid=feedback-performance]')?.textContent",
+      "the feedback performance",
+    );
+    await session.click("[data-testid=prediction-row][data-row='1'] [data-testid=cell-row]");
+    await session.type("[data-testid=prediction-grid]", "cjxj2");
+    const cell = (row, name) =>
+      session.execute(`return document.querySelector("[data-testid=prediction-row][data-row='${row}'] [data-testid=${name}]")?.textContent.trim()`);
+    await session.waitFor(
+      "return document.querySelector(\"[data-testid=prediction-row][data-row='3'] [data-testid=cell-feedback-label]\")?.textContent.trim() === '1'",
+      "the third row's label",
+    );
+    assert.equal(await cell(1, "cell-verdict"), "correct");
+    assert.equal(await cell(2, "cell-verdict"), "incorrect");
+    for (const row of [1, 2, 3]) {
+      assert.ok((await cell(row, "cell-author")).length > 0, `row ${row} has an author`);
+    }
+    const after = await session.waitFor(
+      `const t = document.querySelector('[data-testid=feedback-performance]')?.textContent; return t && t !== ${JSON.stringify(before)} ? t : null`,
+      "the re-scored performance",
+    );
+    assert.match(after, /feedback-labelled rows/);
+    // The demo's three annotations and these three, all counted once every refresh is in.
+    await session.waitFor(
+      "return document.querySelector('[data-testid=feedback-annotations]')?.textContent.includes('6 annotations')",
+      "all six annotations counted",
+    );
+    writeFileSync(join(screenshots, "feedback.png"), await session.screenshot());
+  });
+
   test("a model and a dataset given to the New evaluation form are evaluated and stored", async () => {
     await session.click("[data-testid=nav-evaluations]");
     await session.waitFor("return document.querySelectorAll('[data-testid=evaluation-row]').length >= 2", "the demo's evaluations");

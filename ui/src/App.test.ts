@@ -6,12 +6,14 @@ import {
   DATASETS,
   EMPTY_LIFECYCLE,
   EVALUATIONS,
+  FEEDBACK_PERFORMANCE,
   LIFECYCLE,
   MODELS,
   MONITORING_DETAIL,
   MONITORING_RUNS,
   WORKSPACE,
   mockCommands,
+  predictionPage,
 } from './test/fixtures';
 
 const NAV = ['models', 'datasets', 'evaluations', 'monitoring', 'feedback', 'audit', 'settings'];
@@ -26,6 +28,11 @@ function mockAll(): string[] {
     list_monitoring_runs: MONITORING_RUNS,
     get_monitoring: MONITORING_DETAIL,
     workspace_info: WORKSPACE,
+    list_predictions: (args: Record<string, unknown>) => {
+      const filter = args.filter as { offset: number; limit: number };
+      return predictionPage(filter.offset, filter.limit);
+    },
+    get_feedback_performance: FEEDBACK_PERFORMANCE,
   });
 }
 
@@ -123,23 +130,22 @@ describe('App shell', () => {
     ]);
   });
 
-  it.each([
-    ['feedback', 'No feedback yet.', 'not available in this version'],
-  ])('shows an honest empty state for %s, without calling the backend', async (id, title, detail) => {
+  it('shows the Feedback view with the newest evaluation’s predictions', async () => {
     const calls = mockAll();
     render(App);
     await screen.findAllByTestId('model-row');
 
-    await fireEvent.click(screen.getByTestId(`nav-${id}`));
-    expect(currentNav()).toEqual([id]);
-    const view = screen.getByTestId(`view-${id}`);
-    const empty = screen.getByTestId('empty-state');
-    expect(view.contains(empty)).toBe(true);
-    expect(empty.textContent).toContain(title);
-    expect(empty.textContent).toContain(detail);
-    expect(view.querySelector('table, canvas, svg')).toBeNull();
-    // Only the Models view, shown first, called the backend (for its list and its cards' lifecycles).
-    expect(calls.filter((cmd) => cmd !== 'get_lifecycle')).toEqual(['list_models']);
+    await fireEvent.click(screen.getByTestId('nav-feedback'));
+    expect(currentNav()).toEqual(['feedback']);
+    const view = screen.getByTestId('view-feedback');
+    await waitFor(() => expect(view.querySelectorAll('[data-testid="prediction-row"]')).toHaveLength(50));
+    expect(screen.getByTestId('page-indicator').textContent?.trim()).toBe('rows 1–50 of 4,000');
+    expect(calls.filter((cmd) => cmd !== 'get_lifecycle')).toEqual([
+      'list_models',
+      'list_evaluations',
+      'list_predictions',
+      'get_feedback_performance',
+    ]);
   });
 
   it('can be used from the keyboard', async () => {

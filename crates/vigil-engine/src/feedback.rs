@@ -129,12 +129,13 @@ fn view(row: PredictionWithFeedback) -> PredictionView {
     }
 }
 
-/// The label feedback gives a row, if it gives one.
+/// The label feedback gives a row, if it gives one: from the latest annotation with a verdict
+/// or a label.
 fn feedback_label(row: &PredictionWithFeedback, labels: &[String]) -> Option<String> {
-    if let Some(label) = &row.feedback_label {
+    if let Some(label) = &row.judged_label {
         return Some(label.clone());
     }
-    match (row.feedback_verdict.as_deref(), &row.predicted_label) {
+    match (row.judged_verdict.as_deref(), &row.predicted_label) {
         (Some("correct"), Some(p)) => Some(p.clone()),
         (Some("incorrect"), Some(p)) if labels.len() == 2 => {
             labels.iter().find(|l| *l != p).cloned()

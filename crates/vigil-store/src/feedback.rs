@@ -23,6 +23,10 @@ pub struct PredictionWithFeedback {
     pub feedback_at: Option<String>,
     /// How many annotations the row has (the latest is shown).
     pub feedback_count: i64,
+    /// The latest annotation that gives a verdict or a label (a later note alone does not
+    /// take it back).
+    pub judged_verdict: Option<String>,
+    pub judged_label: Option<String>,
 }
 
 /// Which predictions to list, and in what order.
@@ -69,9 +73,12 @@ pub struct FeedbackRow {
 
 const LATEST: &str = "SELECT p.*, f.verdict AS feedback_verdict, f.true_label AS feedback_label,
             f.note AS feedback_note, f.author AS feedback_author, f.created_at AS feedback_at,
-            (SELECT COUNT(*) FROM feedback c WHERE c.prediction_id = p.id) AS feedback_count
+            (SELECT COUNT(*) FROM feedback c WHERE c.prediction_id = p.id) AS feedback_count,
+            j.verdict AS judged_verdict, j.true_label AS judged_label
      FROM predictions p
-     LEFT JOIN feedback f ON f.id = (SELECT MAX(id) FROM feedback l WHERE l.prediction_id = p.id)";
+     LEFT JOIN feedback f ON f.id = (SELECT MAX(id) FROM feedback l WHERE l.prediction_id = p.id)
+     LEFT JOIN feedback j ON j.id = (SELECT MAX(id) FROM feedback k WHERE k.prediction_id = p.id
+                                     AND (k.verdict IS NOT NULL OR k.true_label IS NOT NULL))";
 
 impl Store {
     /// One page of an evaluation's predictions, with the total count matching the filters.

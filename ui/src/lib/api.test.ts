@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { mockIPC } from '@tauri-apps/api/mocks';
 import {
   GENERIC_ERROR_MESSAGE,
+  annotatePrediction,
   evaluateModelFile,
   getDriftCell,
   getEvaluation,
+  getFeedbackPerformance,
   getGateReport,
   getLifecycle,
   getMonitoring,
@@ -14,6 +16,7 @@ import {
   listEvaluations,
   listModels,
   listMonitoringRuns,
+  listPredictions,
   monitorModelFile,
   previewDataset,
   promoteVersion,
@@ -24,7 +27,7 @@ import {
   verifyAuditLog,
   workspaceInfo,
 } from './api';
-import type { EvaluateFileRequest, IpcError, MonitorFileRequest } from './bindings';
+import type { Annotation, EvaluateFileRequest, IpcError, MonitorFileRequest, PredictionFilter } from './bindings';
 import {
   AUDIT_EVENTS,
   AUDIT_BROKEN,
@@ -33,6 +36,7 @@ import {
   DRIFT_CELL,
   EVALUATIONS,
   EVALUATION_DETAIL,
+  FEEDBACK_PERFORMANCE,
   GATE_POLICY,
   GATE_REPORT_FAILED,
   LIFECYCLE,
@@ -41,6 +45,8 @@ import {
   MONITORING_RUNS,
   WORKSPACE,
   mockCommands,
+  predictionPage,
+  predictionRow,
 } from '../test/fixtures';
 
 async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
@@ -411,6 +417,78 @@ describe('api commands', () => {
       message: GENERIC_ERROR_MESSAGE,
     });
     expect(await rejectionOf(verifyAuditLog())).toEqual({ code: 'internal', message: GENERIC_ERROR_MESSAGE });
+  });
+
+  it('lists predictions by evaluation id and filter, annotates one and gets the feedback performance', async () => {
+    const seen: Array<{ cmd: string; args: unknown }> = [];
+    const page = predictionPage(50, 50);
+    const updated = { ...predictionRow(7), feedbackCount: 1 };
+    mockIPC((cmd, args) => {
+      seen.push({ cmd, args });
+      switch (cmd) {
+        case 'list_predictions':
+          return page;
+        case 'annotate_prediction':
+          return updated;
+        case 'get_feedback_performance':
+          return FEEDBACK_PERFORMANCE;
+      }
+      throw new Error(`unknown ${cmd}`);
+    });
+
+    const filter: PredictionFilter = {
+      predictedLabel: 'approved',
+      minConfidence: null,
+      maxConfidence: 0.9,
+      correct: false,
+      unannotated: true,
+      byUncertainty: true,
+      offset: 50,
+      limit: 50,
+    };
+    const annotation: Annotation = { predictionId: 1007, verdict: null, trueLabel: 'rejected', note: 'Checked by hand.' };
+    expect(await listPredictions(3, filter)).toEqual(page);
+    expect(await annotatePrediction(annotation)).toEqual(updated);
+    expect(await getFeedbackPerformance(3)).toEqual(FEEDBACK_PERFORMANCE);
+
+    expect(seen).toEqual([
+      { cmd: 'list_predictions', args: { evaluationId: 3, filter } },
+      { cmd: 'annotate_prediction', args: { annotation } },
+      { cmd: 'get_feedback_performance', args: { evaluationId: 3 } },
+    ]);
+  });
+
+  it('passes the engine\'s refusal of an annotation through and hides unknown errors of the feedback commands', async () => {
+    mockCommands({
+      annotate_prediction: () => {
+        throw { code: 'invalid_input', message: '`maybe` is not one of this evaluation\'s labels (approved, rejected)' };
+      },
+      list_predictions: () => {
+        throw { code: 'not_found', message: 'evaluation 9 not found', sql: 'SELECT' };
+      },
+      get_feedback_performance: () => {
+        throw new Error('panicked at feedback.rs:1');
+      },
+    });
+
+    expect(
+      await rejectionOf(annotatePrediction({ predictionId: 1, verdict: null, trueLabel: 'maybe', note: '' })),
+    ).toEqual({ code: 'invalid_input', message: '`maybe` is not one of this evaluation\'s labels (approved, rejected)' });
+    expect(
+      await rejectionOf(
+        listPredictions(9, {
+          predictedLabel: null,
+          minConfidence: null,
+          maxConfidence: null,
+          correct: null,
+          unannotated: false,
+          byUncertainty: false,
+          offset: 0,
+          limit: 50,
+        }),
+      ),
+    ).toEqual({ code: 'not_found', message: 'evaluation 9 not found' });
+    expect(await rejectionOf(getFeedbackPerformance(3))).toEqual({ code: 'internal', message: GENERIC_ERROR_MESSAGE });
   });
 
   it('normalises the errors of the evaluation commands', async () => {

@@ -9,6 +9,7 @@
 import { invoke } from '@tauri-apps/api/core';
 import type {
   AliasEvent,
+  Annotation,
   AuditCheck,
   ChartView,
   AuditEvent,
@@ -19,6 +20,7 @@ import type {
   EvaluateFileRequest,
   EvaluationDetail,
   EvaluationSummary,
+  FeedbackPerformance,
   GatePolicy,
   GateReport,
   IpcError,
@@ -27,6 +29,9 @@ import type {
   MonitorFileRequest,
   MonitoringDetail,
   MonitoringRunSummary,
+  PredictionFilter,
+  PredictionPage,
+  PredictionView,
   WorkspaceInfo,
 } from './bindings';
 
@@ -207,4 +212,27 @@ export function setGatePolicy(modelName: string, policy: GatePolicy): Promise<nu
 /** Re-computes the audit log's hash chain from the first event and says whether it is intact. */
 export function verifyAuditLog(): Promise<AuditCheck> {
   return call<AuditCheck>('verify_audit_log');
+}
+
+/**
+ * One page of an evaluation's predictions (each with its latest annotation), the number of
+ * rows matching the filter over all pages, and the evaluation's labels in order. The engine
+ * caps `limit` at 1000.
+ */
+export function listPredictions(evaluationId: number, filter: PredictionFilter): Promise<PredictionPage> {
+  return call<PredictionPage>('list_predictions', { evaluationId, filter });
+}
+
+/**
+ * Records a person's annotation of one prediction and returns the row as it now reads (its
+ * `feedback` is the annotation just recorded). The engine refuses an empty annotation, an
+ * unknown label, or a verdict that contradicts the label given; its error says why.
+ */
+export function annotatePrediction(annotation: Annotation): Promise<PredictionView> {
+  return call<PredictionView>('annotate_prediction', { annotation });
+}
+
+/** The evaluated version's accuracy on the rows feedback labels, with a bootstrap interval. */
+export function getFeedbackPerformance(evaluationId: number): Promise<FeedbackPerformance> {
+  return call<FeedbackPerformance>('get_feedback_performance', { evaluationId });
 }

@@ -8,6 +8,7 @@ import type {
   DriftCellDetail,
   EvaluationDetail,
   EvaluationSummary,
+  FeedbackPerformance,
   GatePolicy,
   GateReport,
   IpcError,
@@ -16,6 +17,8 @@ import type {
   MonitoringDetail,
   MonitoringRunSummary,
   MonitoringWindow,
+  PredictionPage,
+  PredictionView,
   WindowColumnDrift,
   WorkspaceInfo,
 } from '../lib/bindings';
@@ -615,4 +618,50 @@ export const AUDIT_BROKEN: AuditCheck = {
   events: 3,
   brokenAt: 2,
   reason: 'the stored hash does not match the event',
+};
+
+/** The labels of the classification evaluation (id 3) of the fixtures, in the engine's order. */
+export const PREDICTION_LABELS = ['approved', 'rejected', 'review'];
+
+/**
+ * The prediction of 1-based `row` of evaluation 3: the prediction id is 1000 + row, the
+ * predicted label cycles through the labels, every fourth row disagrees with the dataset's
+ * label, and row 2 carries an annotation.
+ */
+export function predictionRow(row: number): PredictionView {
+  const predicted = PREDICTION_LABELS[row % 3]!;
+  const trueLabel = row % 4 === 0 ? PREDICTION_LABELS[(row + 1) % 3]! : predicted;
+  return {
+    predictionId: 1000 + row,
+    row,
+    predicted,
+    trueLabel,
+    confidence: 0.5 + ((row * 37) % 50) / 100,
+    correct: predicted === trueLabel,
+    feedback:
+      row === 2
+        ? { verdict: 'incorrect', trueLabel: 'review', note: 'Income was misread.', author: 'alice', at: '2024-04-04T10:00:00Z' }
+        : null,
+    feedbackCount: row === 2 ? 2 : 0,
+  };
+}
+
+/** A page of `total` predictions starting at `offset` (0-based), at most `limit` rows. */
+export function predictionPage(offset: number, limit: number, total = 4000): PredictionPage {
+  const count = Math.max(0, Math.min(limit, total - offset));
+  return {
+    rows: Array.from({ length: count }, (_, i) => predictionRow(offset + i + 1)),
+    total,
+    labels: PREDICTION_LABELS,
+  };
+}
+
+export const FEEDBACK_PERFORMANCE: FeedbackPerformance = {
+  labelledRows: 12,
+  correctRows: 9,
+  accuracy: 0.75,
+  ciLow: 0.5,
+  ciHigh: 0.916666,
+  contradictingDataset: 3,
+  annotations: 14,
 };

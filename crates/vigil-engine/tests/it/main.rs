@@ -995,6 +995,19 @@ mod feedback {
             (feedback.author.as_str(), feedback.true_label.as_deref()),
             ("ann", Some(other))
         );
+        // A later note alone does not take the label back.
+        workspace
+            .annotate(
+                &Annotation {
+                    prediction_id: target.prediction_id,
+                    verdict: None,
+                    true_label: None,
+                    note: "called the applicant".to_owned(),
+                },
+                "ann",
+            )
+            .await
+            .expect("note");
         let after = workspace
             .feedback_performance(evaluation)
             .await
@@ -1003,14 +1016,14 @@ mod feedback {
         assert_eq!(after.correct_rows, demo.correct_rows);
         let events = workspace.list_audit_events().await.expect("audit");
         assert_eq!(events[0].action, "feedback.add");
-        assert!(events[0].payload.contains("the applicant defaulted"));
+        assert!(events[1].payload.contains("the applicant defaulted"));
         assert_eq!(
             workspace
                 .export_feedback(Some(evaluation))
                 .await
                 .expect("export")
                 .len(),
-            4
+            5
         );
     }
 }
