@@ -522,8 +522,15 @@ fn run(command: Command, data_dir: Option<PathBuf>) -> Result<bool, (EngineError
                     DeviceArg::Gpu => DeviceChoice::Gpu,
                 },
             };
-            let mut result =
-                vigil_engine::evaluate_files(&request).map_err(|e| (e, args.json.clone()))?;
+            // A progress bar on a terminal; none when standard error is redirected.
+            let mut bar = ProgressBar::new(std::io::IsTerminal::is_terminal(&std::io::stderr()));
+            let evaluated =
+                vigil_engine::evaluate_files_with_progress(&request, &mut |done, total| {
+                    bar.show(done, total);
+                    std::ops::ControlFlow::Continue(())
+                });
+            bar.finish();
+            let mut result = evaluated.map_err(|e| (e, args.json.clone()))?;
             if let (Some(name), Some(model)) = (&args.register, &args.model) {
                 let settings = vigil_engine::EvaluationSettings {
                     target: args.target.clone(),
@@ -706,6 +713,42 @@ fn print_drift(out: &mut impl Write, drift: &serde_json::Value) -> std::io::Resu
         }
     }
     Ok(())
+}
+
+/// A one-line progress bar on standard error, redrawn in place.
+struct ProgressBar {
+    enabled: bool,
+    drawn: bool,
+}
+
+impl ProgressBar {
+    fn new(enabled: bool) -> Self {
+        Self {
+            enabled,
+            drawn: false,
+        }
+    }
+
+    fn show(&mut self, done: usize, total: usize) {
+        if !self.enabled || total == 0 {
+            return;
+        }
+        const WIDTH: usize = 30;
+        let filled = done * WIDTH / total;
+        eprint!(
+            "\rinference [{}{}] {:>3}% {done}/{total} rows",
+            "#".repeat(filled),
+            ".".repeat(WIDTH - filled),
+            done * 100 / total
+        );
+        self.drawn = true;
+    }
+
+    fn finish(&mut self) {
+        if self.drawn {
+            eprintln!();
+        }
+    }
 }
 
 /// Stores the model version, the dataset and the evaluation in the workspace.

@@ -175,6 +175,14 @@ pub struct EvaluateRequest<'a> {
 /// Runs (or reads) predictions and scores them: `{"predictions": …, "metrics": …}` in the
 /// result schema.
 pub fn evaluate_files(request: &EvaluateRequest<'_>) -> Result<serde_json::Value> {
+    evaluate_files_with_progress(request, &mut |_, _| std::ops::ControlFlow::Continue(()))
+}
+
+/// [`evaluate_files`] reporting inference progress (and cancellable) through `progress`.
+pub fn evaluate_files_with_progress(
+    request: &EvaluateRequest<'_>,
+    progress: predict::Progress<'_>,
+) -> Result<serde_json::Value> {
     if request.device == DeviceChoice::Gpu {
         return Err(EngineError::NoGpu);
     }
@@ -187,7 +195,14 @@ pub fn evaluate_files(request: &EvaluateRequest<'_>) -> Result<serde_json::Value
             excluded.extend(request.sensitive.iter().flatten().cloned());
             let bindings = predict::bind_inputs(&model, &dataset, request.inputs, &excluded)?;
             (
-                predict::predict(&model, &dataset, &bindings, &vigil_infer::Device::cpu())?,
+                predict::predict_with_progress(
+                    &model,
+                    &dataset,
+                    &bindings,
+                    &vigil_infer::Device::cpu(),
+                    predict::CHUNK_ROWS,
+                    progress,
+                )?,
                 None,
             )
         }

@@ -8,7 +8,7 @@ use vigil_infer::{
 };
 
 /// Rows per inference call: bounds memory on large files without costing speed.
-const CHUNK_ROWS: usize = 65_536;
+pub const CHUNK_ROWS: usize = 65_536;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PredictError {
@@ -20,7 +20,12 @@ pub enum PredictError {
     Run(#[from] RunError),
     #[error("the model's outputs cannot be read as predictions: {0}")]
     Outputs(String),
+    #[error("the run was cancelled after {done} of {total} rows")]
+    Cancelled { done: usize, total: usize },
 }
+
+/// Told after each chunk of rows: (rows done, rows in all). Returning `Break` cancels the run.
+pub type Progress<'a> = &'a mut dyn FnMut(usize, usize) -> std::ops::ControlFlow<()>;
 
 impl PredictError {
     /// Where it failed (`load`, `input`, `run`) and what kind of failure it was.
@@ -40,6 +45,7 @@ impl PredictError {
             }
             Self::Run(RunError::InputType { .. }) => ("input", "input_type"),
             Self::Run(RunError::Node { .. }) | Self::Outputs(_) => ("run", "runtime"),
+            Self::Cancelled { .. } => ("run", "cancelled"),
         }
     }
 }
@@ -351,6 +357,20 @@ pub fn predict_in_batches(
     device: &Device,
     batch_rows: usize,
 ) -> Result<Predictions, PredictError> {
+    predict_with_progress(model, dataset, bindings, device, batch_rows, &mut |_, _| {
+        std::ops::ControlFlow::Continue(())
+    })
+}
+
+/// [`predict_in_batches`] that reports progress after each chunk and can be cancelled.
+pub fn predict_with_progress(
+    model: &Model,
+    dataset: &Dataset,
+    bindings: &[(ValueInfo, Vec<String>)],
+    device: &Device,
+    batch_rows: usize,
+    progress: Progress<'_>,
+) -> Result<Predictions, PredictError> {
     let batch_rows = batch_rows.max(1);
     let columns: Vec<(ValueInfo, Vec<&Column>)> = bindings
         .iter()
@@ -387,6 +407,12 @@ pub fn predict_in_batches(
         let outputs = model.run(inputs, device)?;
         append_outputs(model, &outputs, &mut result)?;
         start = end;
+        if progress(end, rows).is_break() {
+            return Err(PredictError::Cancelled {
+                done: end,
+                total: rows,
+            });
+        }
     }
     Ok(result)
 }

@@ -1320,3 +1320,18 @@ fn compare_reports_paired_tests_group_deltas_and_disagreements() {
         "a row one model gets right and the other wrong is a disagreement"
     );
 }
+
+#[test]
+fn no_progress_bar_when_standard_error_is_not_a_terminal() {
+    let output = Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .args(["eval", "--model"])
+        .arg(demo("models/credit_risk_v1.onnx"))
+        .arg("--data")
+        .arg(demo("data/credit_applications.csv"))
+        .args(["--target", "default"])
+        .output()
+        .expect("run vigil");
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("inference ["), "{stderr}");
+}

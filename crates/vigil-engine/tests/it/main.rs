@@ -1100,3 +1100,62 @@ mod comparison {
         assert_eq!(listed, view.disagreeing_rows);
     }
 }
+
+mod progress {
+    use std::ops::ControlFlow;
+
+    use vigil_engine::predict::{PredictError, bind_inputs, predict_with_progress};
+
+    #[test]
+    fn inference_reports_progress_per_chunk_and_can_be_cancelled() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let model = vigil_infer::Model::load(
+            &std::fs::read(root.join("demo/models/credit_risk_v1.onnx")).expect("model"),
+        )
+        .expect("loads");
+        let dataset = vigil_engine::read_dataset(&root.join("demo/data/credit_applications.csv"))
+            .expect("data");
+        let excluded = vec!["default".to_owned()];
+        let bindings = bind_inputs(&model, &dataset, &[], &excluded).expect("bind");
+        let device = vigil_infer::Device::cpu();
+        let mut seen = Vec::new();
+        let all = predict_with_progress(
+            &model,
+            &dataset,
+            &bindings,
+            &device,
+            1000,
+            &mut |done, total| {
+                seen.push((done, total));
+                ControlFlow::Continue(())
+            },
+        )
+        .expect("runs");
+        assert_eq!(all.n_rows, 4000);
+        assert_eq!(
+            seen,
+            [(1000, 4000), (2000, 4000), (3000, 4000), (4000, 4000)]
+        );
+        let cancelled = predict_with_progress(
+            &model,
+            &dataset,
+            &bindings,
+            &device,
+            1000,
+            &mut |done, _| {
+                if done >= 2000 {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            },
+        );
+        assert!(matches!(
+            cancelled,
+            Err(PredictError::Cancelled {
+                done: 2000,
+                total: 4000
+            })
+        ));
+    }
+}
