@@ -210,7 +210,27 @@ describe("the desktop app on a fresh data dir", () => {
     writeFileSync(join(screenshots, "new-monitoring.png"), await session.screenshot());
   });
 
-  test("a reviewer approves v2 through its gates, rolls back, and the audit log verifies", async () => {
+  test("a reviewer compares the versions, approves v2 through its gates, rolls back, and the audit log verifies", async () => {
+    // Compare v1 (champion) and v2 (challenger) on the demo data, from their stored predictions.
+    await session.click("[data-testid=nav-evaluations]");
+    await session.waitFor("return !!document.querySelector('[data-testid=compare-toggle]')", "the compare toggle");
+    await session.click("[data-testid=compare-toggle]");
+    await session.waitFor("return !document.querySelector('[data-testid=compare-run]')?.disabled", "a pair to compare");
+    await session.click("[data-testid=compare-run]");
+    const mcnemar = await session.waitFor(
+      "return document.querySelector('[data-testid=comparison-mcnemar]')?.textContent",
+      "McNemar's test",
+      30000,
+    );
+    assert.match(mcnemar, /only the first right/i);
+    assert.ok(await session.execute("return !!document.querySelector('[data-testid=comparison-delong]')"), "DeLong's test");
+    assert.ok(
+      (await session.execute("return document.querySelectorAll('[data-testid=comparison-group]').length")) >= 2,
+      "accuracy per group of sex",
+    );
+    await session.execute("document.querySelector('[data-testid=comparison]').scrollIntoView()");
+    writeFileSync(join(screenshots, "comparison.png"), await session.screenshot());
+
     await session.click("[data-testid=nav-models]");
     await session.waitFor("return document.querySelectorAll('[data-testid=alias-event]').length === 3", "the demo's history");
     // The demo's production is v1 (approved, replaced by v2, rolled back).

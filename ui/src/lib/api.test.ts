@@ -3,6 +3,7 @@ import { mockIPC } from '@tauri-apps/api/mocks';
 import {
   GENERIC_ERROR_MESSAGE,
   annotatePrediction,
+  compareEvaluations,
   evaluateModelFile,
   getDriftCell,
   getEvaluation,
@@ -31,6 +32,7 @@ import type { Annotation, EvaluateFileRequest, IpcError, MonitorFileRequest, Pre
 import {
   AUDIT_EVENTS,
   AUDIT_BROKEN,
+  COMPARISON,
   DATASET_PREVIEW,
   DATASETS,
   DRIFT_CELL,
@@ -111,6 +113,30 @@ describe('api commands', () => {
     expect(seen[0]!.cmd).toBe('list_evaluations');
     expect(seen[0]!.args === undefined || Object.keys(seen[0]!.args as object).length === 0).toBe(true);
     expect(seen[1]).toEqual({ cmd: 'get_evaluation', args: { id: 3 } });
+  });
+
+  it('compares two evaluations by id, champion first, and passes the engine\'s refusal through', async () => {
+    const seen: Array<{ cmd: string; args: unknown }> = [];
+    mockIPC((cmd, args) => {
+      seen.push({ cmd, args });
+      if (cmd === 'compare_evaluations') {
+        if ((args as { firstId: number }).firstId === 1) {
+          throw { code: 'invalid_input', message: 'Regression evaluations cannot be compared.', trace: 'compare.rs:1' };
+        }
+        return COMPARISON;
+      }
+      throw new Error(`unknown ${cmd}`);
+    });
+
+    expect(await compareEvaluations(3, 7)).toEqual(COMPARISON);
+    expect(await rejectionOf(compareEvaluations(1, 6))).toEqual({
+      code: 'invalid_input',
+      message: 'Regression evaluations cannot be compared.',
+    });
+    expect(seen).toEqual([
+      { cmd: 'compare_evaluations', args: { firstId: 3, secondId: 7 } },
+      { cmd: 'compare_evaluations', args: { firstId: 1, secondId: 6 } },
+    ]);
   });
 
   it('lists monitoring runs, gets one by id and one drift cell by run, window index and column', async () => {

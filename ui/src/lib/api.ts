@@ -13,6 +13,7 @@ import type {
   AuditCheck,
   ChartView,
   AuditEvent,
+  ComparisonView,
   DatasetPreview,
   DatasetSummary,
   DriftCellDetail,
@@ -106,6 +107,17 @@ export function getEvaluation(id: number): Promise<EvaluationDetail> {
 /** The evaluation's charts (ROC, precision–recall, calibration) as SVG documents. */
 export function getEvaluationCharts(id: number): Promise<ChartView[]> {
   return call<ChartView[]>('get_evaluation_charts', { id });
+}
+
+/**
+ * Compares two stored evaluations on the same rows, champion (`firstId`) against challenger
+ * (`secondId`): both models' metrics with paired bootstrap intervals of their differences,
+ * McNemar's exact test, DeLong's test of the ROC AUC difference (binary), accuracy per group
+ * and the rows they disagree on. Every number comes from the engine, which refuses
+ * evaluations on different datasets or targets, and regressors; its error says why.
+ */
+export function compareEvaluations(firstId: number, secondId: number): Promise<ComparisonView> {
+  return call<ComparisonView>('compare_evaluations', { firstId, secondId });
 }
 
 /** Every stored monitoring run (a model version or a dataset followed over time windows), newest first. */

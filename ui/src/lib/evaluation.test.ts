@@ -1,16 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import {
+  comparisonMetricDescription,
+  comparisonMetricLabel,
+  defaultComparison,
   headlineDescription,
   headlineLabel,
   heatClass,
   heatRows,
+  intervalExcludesZero,
   largestGap,
   metricDescription,
   metricLabel,
   metricTables,
   parseSettings,
 } from './evaluation';
-import type { FairnessGap, MetricValue } from './bindings';
+import type { EvaluationSummary, FairnessGap, MetricValue } from './bindings';
+import { COMPARABLE_EVALUATIONS, EVALUATIONS } from '../test/fixtures';
 
 function m(name: string, averaging: string, value: number | null, classLabel = ''): MetricValue {
   return { name, averaging, classLabel, value, ciLow: null, ciHigh: null };
@@ -132,5 +137,36 @@ describe('parseSettings', () => {
     expect(parseSettings('not json').parsed).toBe(false);
     expect(parseSettings('[1,2]').parsed).toBe(false);
     expect(parseSettings('null').parsed).toBe(false);
+  });
+});
+
+describe('comparisons', () => {
+  it('labels and explains the compared metrics like the metric table', () => {
+    expect(comparisonMetricLabel('accuracy')).toBe('Accuracy');
+    expect(comparisonMetricLabel('f1_macro')).toBe('F1 (macro)');
+    expect(comparisonMetricLabel('roc_auc')).toBe('ROC AUC');
+    expect(comparisonMetricLabel('log_loss')).toBe('Log loss');
+    expect(comparisonMetricLabel('brier_macro')).toBe('brier_macro');
+    expect(comparisonMetricDescription('f1_macro')).toBe('Harmonic mean of precision and recall.');
+    expect(comparisonMetricDescription('brier')).toBe('');
+  });
+
+  it('says whether an interval lies on one side of 0', () => {
+    expect(intervalExcludesZero(0.001, 0.02)).toBe(true);
+    expect(intervalExcludesZero(-0.02, -0.001)).toBe(true);
+    expect(intervalExcludesZero(-0.01, 0.02)).toBe(false);
+    expect(intervalExcludesZero(0, 0.02)).toBe(false);
+    expect(intervalExcludesZero(null, 0.02)).toBe(false);
+    expect(intervalExcludesZero(Number.NaN, Number.NaN)).toBe(false);
+  });
+
+  it('starts with the newest finished classifications on one dataset, else the two newest', () => {
+    expect(defaultComparison(COMPARABLE_EVALUATIONS)).toEqual({ first: 3, second: 7 });
+    // Without #3, the reviews pair is the only one.
+    expect(defaultComparison(COMPARABLE_EVALUATIONS.filter((e) => e.id !== 3))).toEqual({ first: 2, second: 5 });
+    expect(defaultComparison(EVALUATIONS)).toEqual({ first: 2, second: 3 });
+    const one: EvaluationSummary[] = EVALUATIONS.slice(0, 1);
+    expect(defaultComparison(one)).toBeNull();
+    expect(defaultComparison([])).toBeNull();
   });
 });

@@ -2,7 +2,7 @@
 // rows → table pivots, heat-map shading classes and the settings text. Every
 // number shown comes from the backend; nothing here computes a metric.
 
-import type { ConfusionMatrix, FairnessGap, MetricValue } from './bindings';
+import type { ConfusionMatrix, EvaluationSummary, FairnessGap, MetricValue } from './bindings';
 
 interface MetricInfo {
   label: string;
@@ -122,6 +122,49 @@ export function headlineLabel(name: string): string {
 
 export function headlineDescription(name: string): string {
   return metricDescription(splitHeadline(name).base);
+}
+
+/** A comparison's metric name ("f1_macro") as a headline name ("f1 (macro)"). */
+function comparisonHeadline(name: string): string {
+  if (METRIC_INFO.has(name)) return name;
+  const match = /^(.+)_(macro|micro|weighted)$/.exec(name);
+  return match && METRIC_INFO.has(match[1]!) ? `${match[1]!} (${match[2]!})` : name;
+}
+
+/** "f1_macro" -> "F1 (macro)", "roc_auc" -> "ROC AUC"; an unknown name as it is. */
+export function comparisonMetricLabel(name: string): string {
+  return headlineLabel(comparisonHeadline(name));
+}
+
+/** How a comparison's metric is computed, for a tooltip; "" when unknown. */
+export function comparisonMetricDescription(name: string): string {
+  return headlineDescription(comparisonHeadline(name));
+}
+
+/**
+ * Whether an interval given by the engine lies wholly on one side of 0 (the difference is
+ * then shown emphasised); false when either end is missing.
+ */
+export function intervalExcludesZero(low: number | null, high: number | null): boolean {
+  if (low === null || high === null || !Number.isFinite(low) || !Number.isFinite(high)) return false;
+  return low > 0 || high < 0;
+}
+
+/**
+ * The evaluations a comparison starts with, champion first: the two newest finished
+ * classification evaluations on the same dataset (the older one as champion), else the two
+ * newest evaluations; null when there are fewer than two. `list` is newest first.
+ */
+export function defaultComparison(list: EvaluationSummary[]): { first: number; second: number } | null {
+  const newest = new Map<string, EvaluationSummary>();
+  for (const e of list) {
+    if (e.task !== 'classification' || e.status !== 'done') continue;
+    const newer = newest.get(e.datasetName);
+    if (newer) return { first: e.id, second: newer.id };
+    newest.set(e.datasetName, e);
+  }
+  if (list.length < 2) return null;
+  return { first: list[1]!.id, second: list[0]!.id };
 }
 
 /** Metric averagings in column order; "" (a single value) and "binary" share the first column. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   formatBytes,
   formatDate,
+  formatDifference,
   formatDuration,
   formatMetric,
   formatPayload,
@@ -52,6 +53,16 @@ describe('format', () => {
     expect(formatMetric(null)).toBe('—');
     expect(formatMetric(Number.NaN)).toBe('—');
     expect(formatMetric(Number.POSITIVE_INFINITY)).toBe('—');
+  });
+
+  it('formats differences with their sign', () => {
+    expect(formatDifference(0.0123456)).toBe('+0.0123');
+    expect(formatDifference(-0.0123456)).toBe('-0.0123');
+    expect(formatDifference(0)).toBe('0.0000');
+    expect(formatDifference(0.00001)).toBe('0.0000');
+    expect(formatDifference(-0.00001)).toBe('0.0000');
+    expect(formatDifference(null)).toBe('—');
+    expect(formatDifference(Number.NaN)).toBe('—');
   });
 
   it('formats durations', () => {

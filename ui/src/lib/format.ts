@@ -66,6 +66,16 @@ export function formatMetric(value: number | null | undefined): string {
   return text === '-0.0000' ? '0.0000' : text;
 }
 
+/**
+ * A difference with its sign and 4 decimals: "+0.0123", "-0.0123", "0.0000" (no sign when
+ * it rounds to zero); "—" when it is undefined.
+ */
+export function formatDifference(value: number | null | undefined): string {
+  const text = formatMetric(value);
+  if (text === '—' || text === '0.0000' || text.startsWith('-')) return text;
+  return `+${text}`;
+}
+
 /** 850 -> "850 ms", 1234 -> "1.2 s", 125000 -> "2 min 5 s"; "—" when unknown. */
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return '—';

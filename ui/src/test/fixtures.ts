@@ -3,6 +3,7 @@ import { mockIPC } from '@tauri-apps/api/mocks';
 import type {
   AuditCheck,
   AuditEvent,
+  ComparisonView,
   DatasetPreview,
   DatasetSummary,
   DriftCellDetail,
@@ -664,4 +665,47 @@ export const FEEDBACK_PERFORMANCE: FeedbackPerformance = {
   ciHigh: 0.916666,
   contradictingDataset: 3,
   annotations: 14,
+};
+
+/** Evaluations, newest first, where the newest pair of finished classifications on one dataset is #3 and #7. */
+export const COMPARABLE_EVALUATIONS: EvaluationSummary[] = [
+  { ...EVALUATIONS[0]!, id: 7, modelVersion: 3, startedAt: '2024-04-07T09:00:00Z' },
+  { ...EVALUATIONS[2]!, id: 6, startedAt: '2024-04-06T09:00:00Z' },
+  { ...EVALUATIONS[0]!, id: 5, modelName: 'sentiment', modelVersion: 2, datasetName: 'reviews', startedAt: '2024-04-05T09:00:00Z' },
+  {
+    ...EVALUATIONS[0]!,
+    id: 4,
+    status: 'failed',
+    modelVersion: 3,
+    errorMessage: 'The model has no input "age".',
+    headline: [],
+    startedAt: '2024-04-04T09:00:00Z',
+  },
+  { ...EVALUATIONS[0]!, id: 3 },
+  { ...EVALUATIONS[0]!, id: 2, modelName: 'sentiment', modelVersion: 1, datasetName: 'reviews', startedAt: '2024-04-02T09:00:00Z' },
+];
+
+/** A binary comparison: champion credit-risk v2 against challenger credit-risk v3. */
+export const COMPARISON: ComparisonView = {
+  first: 'credit-risk v2',
+  second: 'credit-risk v3',
+  rows: 4000,
+  metrics: [
+    { name: 'accuracy', first: 0.9175, second: 0.93, difference: 0.0125, difference_low: 0.0042, difference_high: 0.0208 },
+    { name: 'balanced_accuracy', first: 0.88, second: 0.8712, difference: -0.0088, difference_low: null, difference_high: null },
+    { name: 'f1_macro', first: 0.87654321, second: 0.88, difference: 0.00345679, difference_low: null, difference_high: null },
+    { name: 'roc_auc', first: 0.951, second: 0.9532, difference: 0.0022, difference_low: -0.0031, difference_high: 0.0075 },
+    { name: 'log_loss', first: 0.2412, second: null, difference: null, difference_low: null, difference_high: null },
+  ],
+  only_first_correct: 31,
+  only_second_correct: 81,
+  mcnemar_pvalue: 0.0000021,
+  delong_z: 0.812345,
+  delong_pvalue: 0.4166,
+  groups: [
+    { sensitive: 'gender', group: 'f', count: 1890, accuracy_first: 0.91, accuracy_second: 0.935, difference: 0.025 },
+    { sensitive: 'gender', group: 'm', count: 2110, accuracy_first: 0.9245, accuracy_second: 0.9255, difference: 0.001 },
+  ],
+  disagreements: 154,
+  disagreeing_rows: [3, 17, 42, 1208],
 };

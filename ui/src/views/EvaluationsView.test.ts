@@ -2,7 +2,14 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import EvaluationsView from './EvaluationsView.svelte';
 import type { EvaluationDetail, EvaluationSummary, IpcError } from '../lib/bindings';
-import { DATASET_PREVIEW, EVALUATIONS, EVALUATION_DETAIL, mockCommands } from '../test/fixtures';
+import {
+  COMPARABLE_EVALUATIONS,
+  COMPARISON,
+  DATASET_PREVIEW,
+  EVALUATIONS,
+  EVALUATION_DETAIL,
+  mockCommands,
+} from '../test/fixtures';
 
 // The webview's drag-and-drop events: the handler the view registers is kept
 // here so the tests can play drops.
@@ -722,5 +729,184 @@ describe('EvaluationsView: new evaluation', () => {
     await type(panel, 'model-path', '');
     expect(input(panel, 'model-name').value).toBe('');
     expect(button.disabled).toBe(true);
+  });
+});
+
+describe('EvaluationsView: compare versions', () => {
+  function select(panel: HTMLElement, testId: string): HTMLSelectElement {
+    return within(panel).getByTestId(testId) as HTMLSelectElement;
+  }
+
+  async function openPanel(): Promise<HTMLElement> {
+    await screen.findAllByTestId('evaluation-row');
+    const toggle = screen.getByTestId('compare-toggle');
+    expect(toggle.textContent?.trim()).toBe('Compare versions');
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(screen.queryByTestId('compare-panel')).toBeNull();
+    await fireEvent.click(toggle);
+    return screen.getByTestId('compare-panel');
+  }
+
+  function text(el: Element): string {
+    return el.textContent?.replace(/\s+/g, ' ').trim() ?? '';
+  }
+
+  it('picks the two newest finished classifications on one dataset, champion the older', async () => {
+    const calls = mockCommands({ list_evaluations: COMPARABLE_EVALUATIONS });
+    render(EvaluationsView);
+    const panel = await openPanel();
+
+    const first = select(panel, 'compare-first');
+    const second = select(panel, 'compare-second');
+    expect(first.value).toBe('3');
+    expect(second.value).toBe('7');
+    const options = [...first.options].filter((o) => o.value !== '').map((o) => o.textContent?.trim());
+    expect(options).toEqual([
+      '#7 · credit-risk v3 on loans-2024q1',
+      '#6 · house-prices v1 on houses',
+      '#5 · sentiment v2 on reviews',
+      '#4 · credit-risk v3 on loans-2024q1 (failed)',
+      '#3 · credit-risk v2 on loans-2024q1',
+      '#2 · sentiment v1 on reviews',
+    ]);
+    expect((within(panel).getByTestId('compare-run') as HTMLButtonElement).disabled).toBe(false);
+    expect(screen.queryByTestId('comparison')).toBeNull();
+    expect(calls).toEqual(['list_evaluations']);
+  });
+
+  it('falls back to the two newest evaluations when no two classifications share a dataset', async () => {
+    mockCommands({ list_evaluations: EVALUATIONS });
+    render(EvaluationsView);
+    const panel = await openPanel();
+
+    expect(select(panel, 'compare-first').value).toBe('2');
+    expect(select(panel, 'compare-second').value).toBe('3');
+  });
+
+  it('sends the chosen pair and shows the metrics, tests, groups and disagreements', async () => {
+    const asked: unknown[] = [];
+    const calls = mockCommands({
+      list_evaluations: COMPARABLE_EVALUATIONS,
+      compare_evaluations: (args: Record<string, unknown>) => {
+        asked.push(args);
+        return COMPARISON;
+      },
+    });
+    render(EvaluationsView);
+    const panel = await openPanel();
+
+    await fireEvent.click(within(panel).getByTestId('compare-run'));
+    const comparison = await within(panel).findByTestId('comparison');
+    expect(asked).toEqual([{ firstId: 3, secondId: 7 }]);
+    expect(calls).toEqual(['list_evaluations', 'compare_evaluations']);
+
+    expect(text(within(comparison).getByTestId('comparison-models'))).toBe(
+      'Champion credit-risk v2 against challenger credit-risk v3 on 4,000 rows',
+    );
+
+    const metrics = within(comparison).getAllByTestId('comparison-metric');
+    expect(metrics.map(cellTexts)).toEqual([
+      ['Accuracy', '0.9175', '0.9300', '+0.0125[+0.0042, +0.0208] (the interval excludes 0)'],
+      ['Balanced accuracy', '0.8800', '0.8712', '-0.0088'],
+      ['F1 (macro)', '0.8765', '0.8800', '+0.0035'],
+      ['ROC AUC', '0.9510', '0.9532', '+0.0022[-0.0031, +0.0075]'],
+      ['Log loss', '0.2412', '—', '—'],
+    ]);
+    const name = metrics[0]!.querySelector('th')!;
+    expect(name.getAttribute('title')).toBe('Share of rows whose predicted class equals the true class.');
+    expect(metrics[2]!.querySelector('th')!.getAttribute('title')).toBe('Harmonic mean of precision and recall.');
+    const differences = within(comparison).getAllByTestId('comparison-difference');
+    expect(differences.map((d) => d.classList.contains('clear'))).toEqual([true, false, false, false, false]);
+    expect(within(comparison).getAllByTestId('comparison-interval')).toHaveLength(2);
+
+    expect(text(within(comparison).getByTestId('comparison-mcnemar'))).toBe(
+      'McNemar: only the first right: 31 rows; only the second right: 81 rows; exact p = 2.1e-6',
+    );
+    expect(text(within(comparison).getByTestId('comparison-delong'))).toBe(
+      'DeLong: ROC AUC difference z = 0.8123, p = 0.4166',
+    );
+
+    const groups = within(comparison).getAllByTestId('comparison-group');
+    expect(groups.map(cellTexts)).toEqual([
+      ['gender', 'f', '1,890', '0.9100', '0.9350', '+0.0250'],
+      ['gender', 'm', '2,110', '0.9245', '0.9255', '+0.0010'],
+    ]);
+
+    const disagreements = within(comparison).getByTestId('comparison-disagreements');
+    expect(text(disagreements)).toBe(
+      'The models disagree on 154 rows of 4,000. The first 4 (row numbers from 1): 3, 17, 42, 1,208',
+    );
+    expect(within(disagreements).getByTestId('comparison-disagreeing-rows').textContent).toBe('3, 17, 42, 1,208');
+  });
+
+  it('sends the pair the user picks and leaves DeLong out when the engine gives none', async () => {
+    const asked: unknown[] = [];
+    mockCommands({
+      list_evaluations: COMPARABLE_EVALUATIONS,
+      compare_evaluations: (args: Record<string, unknown>) => {
+        asked.push(args);
+        return {
+          ...COMPARISON,
+          delong_z: null,
+          delong_pvalue: null,
+          groups: [],
+          disagreements: 0,
+          disagreeing_rows: [],
+        };
+      },
+    });
+    render(EvaluationsView);
+    const panel = await openPanel();
+
+    const run = within(panel).getByTestId('compare-run') as HTMLButtonElement;
+    await fireEvent.change(select(panel, 'compare-first'), { target: { value: '7' } });
+    expect(run.disabled).toBe(true);
+    expect(within(panel).getByTestId('compare-same')).toBeTruthy();
+    await fireEvent.change(select(panel, 'compare-second'), { target: { value: '2' } });
+    expect(run.disabled).toBe(false);
+    expect(within(panel).queryByTestId('compare-same')).toBeNull();
+
+    await fireEvent.click(run);
+    const comparison = await within(panel).findByTestId('comparison');
+    expect(asked).toEqual([{ firstId: 7, secondId: 2 }]);
+    expect(within(comparison).getByTestId('comparison-mcnemar')).toBeTruthy();
+    expect(within(comparison).queryByTestId('comparison-delong')).toBeNull();
+    expect(within(comparison).queryAllByTestId('comparison-group')).toHaveLength(0);
+    expect(text(within(comparison).getByTestId('comparison-disagreements'))).toBe('The models agree on every row.');
+
+    // Another pick clears the result of the previous pair.
+    await fireEvent.change(select(panel, 'compare-second'), { target: { value: '3' } });
+    expect(within(panel).queryByTestId('comparison')).toBeNull();
+  });
+
+  it('shows the engine\'s refusal and no result', async () => {
+    mockCommands({
+      list_evaluations: COMPARABLE_EVALUATIONS,
+      compare_evaluations: () => {
+        throw {
+          code: 'invalid_input',
+          message: 'Evaluations 6 and 7 are on different datasets (houses, loans-2024q1); only evaluations on the same dataset and target can be compared.',
+        };
+      },
+    });
+    render(EvaluationsView);
+    const panel = await openPanel();
+
+    await fireEvent.change(select(panel, 'compare-first'), { target: { value: '6' } });
+    await fireEvent.click(within(panel).getByTestId('compare-run'));
+    const error = await within(panel).findByTestId('compare-error');
+    expect(error.textContent).toBe(
+      'Evaluations 6 and 7 are on different datasets (houses, loans-2024q1); only evaluations on the same dataset and target can be compared.',
+    );
+    expect(error.getAttribute('role')).toBe('alert');
+    expect(within(panel).queryByTestId('comparison')).toBeNull();
+    expect(panel.getAttribute('aria-busy')).toBe('false');
+  });
+
+  it('has no compare panel when there are no evaluations', async () => {
+    mockCommands({ list_evaluations: [] });
+    render(EvaluationsView);
+    await screen.findByTestId('empty-state');
+    expect(screen.queryByTestId('compare-toggle')).toBeNull();
   });
 });
