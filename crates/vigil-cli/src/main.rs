@@ -135,6 +135,9 @@ enum RegistryCommand {
         name: String,
         #[arg(long, value_name = "TEXT", default_value = "")]
         notes: String,
+        /// Tags for the version (repeatable or comma-separated).
+        #[arg(long = "tag", value_name = "TAG", value_delimiter = ',')]
+        tags: Vec<String>,
         #[arg(long, value_name = "FILE")]
         json: Option<String>,
     },
@@ -811,10 +814,15 @@ fn registry(
             file,
             name,
             notes,
+            tags,
             json,
         } => {
             let value = in_workspace(data_dir, async |ws| {
                 let imported = ws.register_model_file(&file, &name, &notes, &actor).await?;
+                if !tags.is_empty() {
+                    ws.set_version_tags(&name, &imported.item.version.to_string(), &tags, &actor)
+                        .await?;
+                }
                 Ok(json!({
                     "model": name,
                     "version": imported.item.version,
@@ -852,6 +860,7 @@ fn registry(
                         "versions": model.versions.iter().map(|v| json!({
                             "version": v.version, "sha256": v.sha256, "source": v.source,
                             "created_at": v.created_at, "created_by": v.created_by,
+                            "tags": v.tags, "signature": v.signature,
                         })).collect::<Vec<_>>(),
                         "aliases": lifecycle.aliases.iter().map(|(a, v)| (a.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
                     }));

@@ -48,6 +48,11 @@ impl Workspace {
             });
         }
         let sha256 = self.store().blobs().put(file.bytes).await?;
+        // The signature as the inference crate reads it, kept with the version.
+        let signature = vigil_infer::describe(file.bytes).ok().and_then(|d| {
+            serde_json::to_string(&serde_json::json!({ "inputs": d.inputs, "outputs": d.outputs }))
+                .ok()
+        });
         let VersionImport { version, created } = self
             .store()
             .import_model_version(&NewModelVersion {
@@ -57,6 +62,7 @@ impl Workspace {
                 size_bytes: byte_count(file.bytes),
                 source: file.source,
                 notes: file.notes,
+                signature_json: signature.as_deref(),
                 actor,
             })
             .await?;

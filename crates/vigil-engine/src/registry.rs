@@ -621,6 +621,38 @@ pub struct ExportedAuditEvent {
 }
 
 impl Workspace {
+    /// Replaces the tags of a version (trimmed, de-duplicated, sorted), audited.
+    pub async fn set_version_tags(
+        &self,
+        model_name: &str,
+        version_reference: &str,
+        tags: &[String],
+        actor: &str,
+    ) -> Result<Vec<String>> {
+        let model = self.model_named(model_name).await?;
+        let version = self.find_version(&model, version_reference).await?;
+        let mut clean: Vec<String> = tags
+            .iter()
+            .map(|t| t.trim().to_owned())
+            .filter(|t| !t.is_empty())
+            .collect();
+        clean.sort();
+        clean.dedup();
+        if let Some(long) = clean.iter().find(|t| t.chars().count() > 40) {
+            return Err(usage(format!(
+                "the tag `{long}` is longer than 40 characters"
+            )));
+        }
+        let json = serde_json::to_string(&clean).map_err(|e| EngineError::Decode {
+            what: "tags",
+            reason: e.to_string(),
+        })?;
+        self.store()
+            .set_version_tags(version.id, &json, actor)
+            .await?;
+        Ok(clean)
+    }
+
     /// Reads a model file, checks that Vigil can run it (nothing is stored otherwise) and
     /// stores it as a version of `model_name` (the same bytes are the same version).
     pub async fn register_model_file(

@@ -35,6 +35,49 @@ pub struct ModelVersionSummary {
     pub notes: String,
     pub created_at: String,
     pub created_by: String,
+    pub tags: Vec<String>,
+    /// Inputs and outputs as the inference crate reads them, e.g.
+    /// `age tensor(float)[?,1], … → label tensor(int64)[?], probabilities tensor(float)[?,2]`.
+    pub signature: Option<String>,
+}
+
+/// A stored signature as one line.
+fn signature_line(json: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(json).ok()?;
+    let side = |key: &str| -> String {
+        value[key]
+            .as_array()
+            .map(|values| {
+                values
+                    .iter()
+                    .map(|v| {
+                        let ty = &v["type"];
+                        let shape = ty["shape"]
+                            .as_array()
+                            .map(|dims| {
+                                dims.iter()
+                                    .map(|d| {
+                                        d.as_str().map_or_else(|| d.to_string(), str::to_owned)
+                                    })
+                                    .collect::<Vec<_>>()
+                                    .join(",")
+                            })
+                            .map_or_else(String::new, |s| format!("[{s}]"));
+                        let kind = ty["kind"].as_str().unwrap_or("value");
+                        match ty["element"].as_str() {
+                            Some(element) => format!(
+                                "{} {kind}({element}){shape}",
+                                v["name"].as_str().unwrap_or("?")
+                            ),
+                            None => format!("{} {kind}", v["name"].as_str().unwrap_or("?")),
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default()
+    };
+    Some(format!("{} → {}", side("inputs"), side("outputs")))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -103,6 +146,8 @@ impl From<ModelVersionRow> for ModelVersionSummary {
             notes: row.notes,
             created_at: row.created_at,
             created_by: row.created_by,
+            tags: serde_json::from_str(&row.tags_json).unwrap_or_default(),
+            signature: row.signature_json.as_deref().and_then(signature_line),
         }
     }
 }

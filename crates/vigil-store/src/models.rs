@@ -26,6 +26,8 @@ pub struct ModelVersionRow {
     pub signature_json: Option<String>,
     pub created_at: String,
     pub created_by: String,
+    /// A JSON array of tags.
+    pub tags_json: String,
 }
 
 /// A model file whose bytes are already in the blob store, to be registered under a model name.
@@ -38,6 +40,8 @@ pub struct NewModelVersion<'a> {
     pub size_bytes: i64,
     pub source: &'a str,
     pub notes: &'a str,
+    /// The input/output signature read by the inference crate, as JSON.
+    pub signature_json: Option<&'a str>,
     pub actor: &'a str,
 }
 
@@ -98,9 +102,9 @@ impl Store {
         }
         let version: ModelVersionRow = sqlx::query_as(
             "INSERT INTO model_versions
-                 (model_id, version, sha256, size_bytes, source, notes, created_at, created_by)
+                 (model_id, version, sha256, size_bytes, source, notes, signature_json, created_at, created_by)
              VALUES (?, (SELECT COALESCE(MAX(version), 0) + 1 FROM model_versions WHERE model_id = ?),
-                     ?, ?, ?, ?, ?, ?)
+                     ?, ?, ?, ?, ?, ?, ?)
              RETURNING *",
         )
         .bind(model.id)
@@ -109,6 +113,7 @@ impl Store {
         .bind(new.size_bytes)
         .bind(new.source)
         .bind(new.notes)
+        .bind(new.signature_json)
         .bind(&now)
         .bind(new.actor)
         .fetch_one(&mut *tx)
@@ -147,5 +152,38 @@ impl Store {
                 .fetch_all(self.pool())
                 .await?,
         )
+    }
+}
+
+impl Store {
+    /// Replaces a version's tags (a JSON array), audited.
+    pub async fn set_version_tags(
+        &self,
+        version_id: i64,
+        tags_json: &str,
+        actor: &str,
+    ) -> Result<()> {
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let updated = sqlx::query("UPDATE model_versions SET tags_json = ? WHERE id = ?")
+            .bind(tags_json)
+            .bind(version_id)
+            .execute(&mut *tx)
+            .await?;
+        if updated.rows_affected() != 1 {
+            return Err(crate::StoreError::NotFound(format!(
+                "model version {version_id}"
+            )));
+        }
+        let tags: serde_json::Value =
+            serde_json::from_str(tags_json).unwrap_or(serde_json::Value::Null);
+        audit::append(
+            &mut tx,
+            actor,
+            "model_version.tags",
+            &json!({ "version": version_id, "tags": tags }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 }

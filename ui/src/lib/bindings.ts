@@ -182,7 +182,12 @@ export type ModelVersionSummary = { id: number,
 /**
  * 1, 2, 3 … within its model.
  */
-version: number, sha256: string, sizeBytes: number, source: string, notes: string, createdAt: string, createdBy: string, };
+version: number, sha256: string, sizeBytes: number, source: string, notes: string, createdAt: string, createdBy: string, tags: Array<string>, 
+/**
+ * Inputs and outputs as the inference crate reads them, e.g.
+ * `age tensor(float)[?,1], … → label tensor(int64)[?], probabilities tensor(float)[?,2]`.
+ */
+signature: string | null, };
 
 export type MonitorFileRequest = { 
 /**

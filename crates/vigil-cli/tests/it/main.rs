@@ -939,9 +939,26 @@ fn the_registry_journey_gates_approvals_overrides_four_eyes_and_rollbacks() {
     let (_, json) = vigil_as(
         "alice",
         dir,
-        &["registry", "import", &path(&rf), "--name", "credit"],
+        &[
+            "registry",
+            "import",
+            &path(&rf),
+            "--name",
+            "credit",
+            "--tag",
+            "forest, challenger",
+        ],
     );
     assert_eq!(json["version"], 2);
+    // Tags and the signature the inference crate read are kept with the version.
+    let (_, list) = vigil_as("alice", dir, &["registry", "list"]);
+    let v2 = &list["models"][0]["versions"][1];
+    assert_eq!(v2["tags"], json!(["challenger", "forest"]));
+    let signature = v2["signature"].as_str().expect("signature");
+    assert!(
+        signature.contains("→") && signature.contains("tensor(float)"),
+        "{signature}"
+    );
     // A model Vigil cannot run is refused before anything is stored.
     let unsupported = kit("../models/unsupported_op.onnx");
     let (ok, json) = vigil_as(

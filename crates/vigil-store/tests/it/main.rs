@@ -18,6 +18,7 @@ fn version<'a>(model: &'a str, sha256: &'a str) -> NewModelVersion<'a> {
         sha256,
         size_bytes: 3,
         source: "model.onnx",
+        signature_json: None,
         notes: "",
         actor: "tester",
     }
