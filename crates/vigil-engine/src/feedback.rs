@@ -249,6 +249,46 @@ impl Workspace {
         Ok(self.store().prediction_at(evaluation_id, row - 1).await?)
     }
 
+    /// Per dataset row (0-based) that feedback labels: whether the prediction was right.
+    pub(crate) async fn feedback_correctness(
+        &self,
+        evaluation_id: i64,
+    ) -> Result<std::collections::HashMap<usize, bool>> {
+        let labels = self.store().prediction_labels(evaluation_id).await?;
+        let mut out = std::collections::HashMap::new();
+        let mut offset = 0;
+        loop {
+            let (rows, total) = self
+                .store()
+                .predictions_page(
+                    evaluation_id,
+                    &PredictionQuery {
+                        offset,
+                        limit: 10_000,
+                        ..PredictionQuery::default()
+                    },
+                )
+                .await?;
+            for row in &rows {
+                if row.feedback_count == 0 {
+                    continue;
+                }
+                if let Some(label) = feedback_label(row, &labels) {
+                    let index = usize::try_from(row.row_index).unwrap_or(usize::MAX);
+                    out.insert(
+                        index,
+                        row.predicted_label.as_deref() == Some(label.as_str()),
+                    );
+                }
+            }
+            offset += rows.len() as i64;
+            if rows.is_empty() || offset >= total {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
     /// The version's accuracy on the rows feedback labels (latest annotation per row), with a
     /// bootstrap interval.
     pub async fn feedback_performance(&self, evaluation_id: i64) -> Result<FeedbackPerformance> {

@@ -305,6 +305,13 @@ pub struct MonitoringWindow {
     /// Estimated accuracy from calibrated confidence (no labels needed); classifiers only.
     pub estimated_accuracy: Option<f64>,
     pub fairness: Vec<WindowFairness>,
+    /// Accuracy on the window's rows that feedback labels (filled in when the run is viewed,
+    /// so feedback given later counts), and how many rows that is.
+    #[serde(default)]
+    pub feedback_accuracy: Option<f64>,
+    #[serde(default)]
+    #[ts(type = "number")]
+    pub feedback_rows: usize,
 }
 
 /// A whole monitoring run.
@@ -604,6 +611,8 @@ pub fn monitor(request: &MonitorRequest<'_>) -> Result<Monitoring> {
             performance,
             estimated_accuracy,
             fairness,
+            feedback_accuracy: None,
+            feedback_rows: 0,
         });
     }
     Ok(Monitoring {

@@ -659,8 +659,9 @@ impl Workspace {
     /// other versions on the same dataset with the same settings share the performance chart.
     pub async fn monitoring_detail(&self, id: i64) -> Result<MonitoringDetail> {
         let row = self.store().monitoring_run(id).await?;
-        let monitoring: Monitoring =
+        let mut monitoring: Monitoring =
             serde_json::from_str(&row.result_json).map_err(decode_error("monitoring result"))?;
+        self.add_feedback_accuracy(&row, &mut monitoring).await?;
         let labels: Vec<String> = monitoring
             .windows
             .iter()
@@ -734,6 +735,14 @@ impl Workspace {
                     ),
                     dashed: false,
                 });
+                if m.windows.iter().any(|w| w.feedback_accuracy.is_some()) {
+                    series.push(vigil_charts::TimeSeries {
+                        name: format!("{name} accuracy on feedback labels"),
+                        values: m.windows.iter().map(|w| w.feedback_accuracy).collect(),
+                        band: None,
+                        dashed: false,
+                    });
+                }
                 if m.windows.iter().any(|w| w.estimated_accuracy.is_some()) {
                     series.push(vigil_charts::TimeSeries {
                         name: format!("{name} estimated (no labels)"),
@@ -904,6 +913,57 @@ impl Workspace {
             cells,
             charts,
         })
+    }
+
+    /// Fills each window's accuracy on feedback-labelled rows, from the feedback on the
+    /// version's newest evaluation of the same dataset (its rows are the dataset's rows).
+    async fn add_feedback_accuracy(
+        &self,
+        row: &MonitoringRunRow,
+        monitoring: &mut Monitoring,
+    ) -> Result<()> {
+        let Some(version_id) = row.model_version_id else {
+            return Ok(());
+        };
+        let evaluation = self
+            .store()
+            .list_evaluations()
+            .await?
+            .into_iter()
+            .find(|e| {
+                e.model_version_id == Some(version_id)
+                    && e.dataset_id == row.dataset_id
+                    && e.status == "done"
+            });
+        let Some(evaluation) = evaluation else {
+            return Ok(());
+        };
+        let correctness = self.feedback_correctness(evaluation.id).await?;
+        if correctness.is_empty() {
+            return Ok(());
+        }
+        let settings: MonitoringSettings =
+            serde_json::from_str(&row.settings_json).map_err(decode_error("settings"))?;
+        let dataset = self.store().dataset(row.dataset_id).await?;
+        let bytes = self.store().blobs().get(&dataset.sha256).await?;
+        let format = dataset.format.clone();
+        let windows = tokio::task::spawn_blocking(move || -> Result<_> {
+            let data = read_stored(&bytes, &format)?;
+            crate::monitor::split_windows(&data, settings.timestamp.as_deref(), settings.window)
+        })
+        .await
+        .map_err(|e| EngineError::TaskFailed(e.to_string()))??;
+        for (window, rows) in monitoring.windows.iter_mut().zip(&windows) {
+            let judged: Vec<bool> = rows
+                .rows
+                .iter()
+                .filter_map(|r| correctness.get(r).copied())
+                .collect();
+            window.feedback_rows = judged.len();
+            window.feedback_accuracy = (!judged.is_empty())
+                .then(|| judged.iter().filter(|&&c| c).count() as f64 / judged.len() as f64);
+        }
+        Ok(())
     }
 
     /// One heatmap cell: the column's distribution in the reference and the window, and every

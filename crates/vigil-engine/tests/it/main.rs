@@ -594,6 +594,14 @@ mod monitoring {
                 "Drift heatmap"
             ]
         );
+        // The demo's feedback (three rows of v2's evaluation) counts in v2's windows.
+        let fed: usize = detail.windows.iter().map(|w| w.feedback_rows).sum();
+        assert_eq!(fed, 3);
+        assert!(
+            detail.charts[0]
+                .svg
+                .contains("v2 accuracy on feedback labels")
+        );
         // Both versions share the accuracy chart.
         let accuracy_chart = &detail.charts[0].svg;
         assert!(accuracy_chart.contains("v1 accuracy") && accuracy_chart.contains("v2 accuracy"));
