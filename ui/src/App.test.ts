@@ -116,10 +116,12 @@ describe('App shell', () => {
     expect(currentNav()).toEqual(['models']);
     expect(await screen.findAllByTestId('model-row')).toHaveLength(2);
 
-    // The Models view's cards also load their model's lifecycle, each time they are shown.
+    // The Models view's cards also load their model's lifecycle, each time they are shown; the
+    // view loads the evaluations shown under the versions once its models are listed.
     await waitFor(() => expect(calls.filter((cmd) => cmd === 'get_lifecycle')).toHaveLength(4));
     expect(calls.filter((cmd) => cmd !== 'get_lifecycle')).toEqual([
       'list_models',
+      'list_evaluations',
       'list_datasets',
       'list_evaluations',
       'list_monitoring_runs',
@@ -127,6 +129,7 @@ describe('App shell', () => {
       'list_audit_events',
       'workspace_info',
       'list_models',
+      'list_evaluations',
     ]);
   });
 
@@ -140,8 +143,10 @@ describe('App shell', () => {
     const view = screen.getByTestId('view-feedback');
     await waitFor(() => expect(view.querySelectorAll('[data-testid="prediction-row"]')).toHaveLength(50));
     expect(screen.getByTestId('page-indicator').textContent?.trim()).toBe('rows 1–50 of 4,000');
+    // The first list_evaluations is the Models view's, for the evaluations under its versions.
     expect(calls.filter((cmd) => cmd !== 'get_lifecycle')).toEqual([
       'list_models',
+      'list_evaluations',
       'list_evaluations',
       'list_predictions',
       'get_feedback_performance',

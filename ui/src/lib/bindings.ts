@@ -244,7 +244,12 @@ performance: Array<MetricPoint>,
 /**
  * Estimated accuracy from calibrated confidence (no labels needed); classifiers only.
  */
-estimated_accuracy: number | null, fairness: Array<WindowFairness>, };
+estimated_accuracy: number | null, fairness: Array<WindowFairness>, 
+/**
+ * Accuracy on the window's rows that feedback labels (filled in when the run is viewed,
+ * so feedback given later counts), and how many rows that is.
+ */
+feedback_accuracy: number | null, feedback_rows: number, };
 
 export type NamedNumber = { name: string, value: number | null, note: string | null, };
 

@@ -3,6 +3,7 @@ import {
   comparisonMetricDescription,
   comparisonMetricLabel,
   defaultComparison,
+  evaluationsByVersion,
   headlineDescription,
   headlineLabel,
   heatClass,
@@ -168,5 +169,20 @@ describe('comparisons', () => {
     const one: EvaluationSummary[] = EVALUATIONS.slice(0, 1);
     expect(defaultComparison(one)).toBeNull();
     expect(defaultComparison([])).toBeNull();
+  });
+});
+
+describe('evaluationsByVersion', () => {
+  it('groups one model’s evaluations by version, keeping the list’s order', () => {
+    const byVersion = evaluationsByVersion(COMPARABLE_EVALUATIONS, 'credit-risk');
+    expect([...byVersion.keys()].sort()).toEqual([2, 3]);
+    expect(byVersion.get(3)?.map((e) => e.id)).toEqual([7, 4]);
+    expect(byVersion.get(2)?.map((e) => e.id)).toEqual([3]);
+    expect(byVersion.has(1)).toBe(false);
+
+    // Another model with the same version numbers stays apart.
+    expect(evaluationsByVersion(COMPARABLE_EVALUATIONS, 'sentiment').get(1)?.map((e) => e.id)).toEqual([2]);
+    expect(evaluationsByVersion(COMPARABLE_EVALUATIONS, 'unknown').size).toBe(0);
+    expect(evaluationsByVersion([], 'credit-risk').size).toBe(0);
   });
 });

@@ -167,6 +167,24 @@ export function defaultComparison(list: EvaluationSummary[]): { first: number; s
   return { first: list[1]!.id, second: list[0]!.id };
 }
 
+/**
+ * A model's evaluations grouped by the version evaluated, each group in the order of `list`
+ * (the engine's, newest first). Versions never evaluated have no entry.
+ */
+export function evaluationsByVersion(
+  list: readonly EvaluationSummary[],
+  modelName: string,
+): Map<number, EvaluationSummary[]> {
+  const byVersion = new Map<number, EvaluationSummary[]>();
+  for (const evaluation of list) {
+    if (evaluation.modelName !== modelName) continue;
+    const group = byVersion.get(evaluation.modelVersion);
+    if (group) group.push(evaluation);
+    else byVersion.set(evaluation.modelVersion, [evaluation]);
+  }
+  return byVersion;
+}
+
 /** Metric averagings in column order; "" (a single value) and "binary" share the first column. */
 const AVERAGING_COLUMNS: ReadonlyArray<[string, string]> = [
   ['value', 'Value'],

@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   NO_FILTERS,
   PAGE_SIZE,
+  confidenceBound,
   contradictionSentence,
   correctText,
   digitLabel,
+  disagreementCandidates,
   evaluationLabel,
   isFiltered,
   pageIndicator,
@@ -12,7 +14,7 @@ import {
   toPredictionFilter,
   verdictText,
 } from './feedback';
-import { EVALUATIONS, FEEDBACK_PERFORMANCE, PREDICTION_LABELS } from '../test/fixtures';
+import { COMPARABLE_EVALUATIONS, EVALUATIONS, FEEDBACK_PERFORMANCE, PREDICTION_LABELS } from '../test/fixtures';
 
 describe('feedback helpers', () => {
   it('turns the filter bar into the engine’s filter for one page', () => {
@@ -28,11 +30,54 @@ describe('feedback helpers', () => {
       limit: 50,
     });
     expect(
-      toPredictionFilter({ predictedLabel: 'approved', correctness: 'incorrect', unannotated: true, queue: false }, 150, 200),
+      toPredictionFilter({ ...NO_FILTERS, predictedLabel: 'approved', correctness: 'incorrect', unannotated: true }, 150, 200),
     ).toMatchObject({ predictedLabel: 'approved', correct: false, unannotated: true, byUncertainty: false, offset: 150, limit: 200 });
     expect(toPredictionFilter({ ...NO_FILTERS, correctness: 'correct' }, 0).correct).toBe(true);
     // The queue is the unannotated rows, least confident first.
     expect(toPredictionFilter({ ...NO_FILTERS, queue: true }, 0)).toMatchObject({ unannotated: true, byUncertainty: true });
+  });
+
+  it('sends the confidence bounds and the evaluation to disagree with, leaving the latter out when off', () => {
+    expect(toPredictionFilter({ ...NO_FILTERS, minConfidence: 0.2, maxConfidence: 0.6 }, 0)).toMatchObject({
+      minConfidence: 0.2,
+      maxConfidence: 0.6,
+    });
+    expect(toPredictionFilter({ ...NO_FILTERS, maxConfidence: 0 }, 0).maxConfidence).toBe(0);
+    expect('disagreeWith' in toPredictionFilter(NO_FILTERS, 0)).toBe(false);
+    // The disagreement queue: unannotated rows another version predicts differently, least confident first.
+    expect(toPredictionFilter({ ...NO_FILTERS, disagreeWith: 7, queue: true }, 0)).toEqual({
+      predictedLabel: null,
+      minConfidence: null,
+      maxConfidence: null,
+      correct: null,
+      unannotated: true,
+      disagreeWith: 7,
+      byUncertainty: true,
+      offset: 0,
+      limit: 50,
+    });
+  });
+
+  it('reads a confidence bound as typed, an empty field being no bound', () => {
+    expect(confidenceBound('')).toBeNull();
+    expect(confidenceBound('  ')).toBeNull();
+    expect(confidenceBound('0.75')).toBe(0.75);
+    expect(confidenceBound(' 0 ')).toBe(0);
+    expect(confidenceBound('1')).toBe(1);
+    // Out of range goes as typed: the engine's filter then matches no row, or every row.
+    expect(confidenceBound('1.5')).toBe(1.5);
+    expect(confidenceBound('abc')).toBeNull();
+  });
+
+  it('offers the other evaluations on the same dataset to disagree with', () => {
+    const ids = (id: number | null) => disagreementCandidates(COMPARABLE_EVALUATIONS, id).map((e) => e.id);
+    expect(ids(3)).toEqual([7, 4]);
+    expect(ids(7)).toEqual([4, 3]);
+    expect(ids(5)).toEqual([2]);
+    // house-prices on houses is alone on its dataset.
+    expect(ids(6)).toEqual([]);
+    expect(ids(null)).toEqual([]);
+    expect(ids(99)).toEqual([]);
   });
 
   it('knows whether any filter is set', () => {
@@ -42,6 +87,9 @@ describe('feedback helpers', () => {
     expect(isFiltered({ ...NO_FILTERS, correctness: 'incorrect' })).toBe(true);
     expect(isFiltered({ ...NO_FILTERS, unannotated: true })).toBe(true);
     expect(isFiltered({ ...NO_FILTERS, queue: true })).toBe(true);
+    expect(isFiltered({ ...NO_FILTERS, minConfidence: 0 })).toBe(true);
+    expect(isFiltered({ ...NO_FILTERS, maxConfidence: 0.5 })).toBe(true);
+    expect(isFiltered({ ...NO_FILTERS, disagreeWith: 7 })).toBe(true);
   });
 
   it('writes the page indicator', () => {

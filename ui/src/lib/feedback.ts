@@ -23,6 +23,11 @@ export interface FeedbackFilters {
   unannotated: boolean;
   /** The annotation queue: unannotated rows, least confident first. */
   queue: boolean;
+  /** Only rows at least / at most this confident; null for no bound. */
+  minConfidence: number | null;
+  maxConfidence: number | null;
+  /** Only rows this other evaluation (on the same dataset) predicts differently; null for off. */
+  disagreeWith: number | null;
 }
 
 export const NO_FILTERS: FeedbackFilters = {
@@ -30,25 +35,58 @@ export const NO_FILTERS: FeedbackFilters = {
   correctness: 'all',
   unannotated: false,
   queue: false,
+  minConfidence: null,
+  maxConfidence: null,
+  disagreeWith: null,
 };
 
 /** True when any filter narrows the rows listed. */
 export function isFiltered(filters: FeedbackFilters): boolean {
-  return filters.predictedLabel !== null || filters.correctness !== 'all' || filters.unannotated || filters.queue;
+  return (
+    filters.predictedLabel !== null ||
+    filters.correctness !== 'all' ||
+    filters.unannotated ||
+    filters.queue ||
+    filters.minConfidence !== null ||
+    filters.maxConfidence !== null ||
+    filters.disagreeWith !== null
+  );
 }
 
 /** The engine's filter for one page of rows. */
 export function toPredictionFilter(filters: FeedbackFilters, offset: number, limit = PAGE_SIZE): PredictionFilter {
   return {
     predictedLabel: filters.predictedLabel,
-    minConfidence: null,
-    maxConfidence: null,
+    minConfidence: filters.minConfidence,
+    maxConfidence: filters.maxConfidence,
     correct: filters.correctness === 'all' ? null : filters.correctness === 'correct',
     unannotated: filters.unannotated || filters.queue,
+    // The engine's field is optional: absent when off.
+    ...(filters.disagreeWith !== null && { disagreeWith: filters.disagreeWith }),
     byUncertainty: filters.queue,
     offset,
     limit,
   };
+}
+
+/**
+ * A confidence bound as typed: an empty field is no bound. The number goes as typed; a
+ * bound outside 0–1 simply matches no row (or every row).
+ */
+export function confidenceBound(text: string): number | null {
+  if (text.trim() === '') return null;
+  const value = Number(text);
+  return Number.isFinite(value) ? value : null;
+}
+
+/**
+ * The evaluations whose predictions the rows of `evaluationId` can be compared with: the
+ * others on the same dataset, in the order of `list`.
+ */
+export function disagreementCandidates(list: readonly EvaluationSummary[], evaluationId: number | null): EvaluationSummary[] {
+  const current = list.find((e) => e.id === evaluationId);
+  if (!current) return [];
+  return list.filter((e) => e.id !== current.id && e.datasetName === current.datasetName);
 }
 
 /** "rows 51–100 of 4,000"; "no rows" when nothing matches. */

@@ -28,6 +28,12 @@ export const SHA_A = 'a3f1c9e0b2d4' + '5'.repeat(52);
 export const SHA_B = 'b7e2d1c0ffee' + '6'.repeat(52);
 export const SHA_C = 'c0ffee123456' + '7'.repeat(52);
 
+/** A signature too long for one line: the Models view collapses it behind a disclosure. */
+export const LONG_SIGNATURE =
+  ['age', 'income', 'utilization', 'months_employed', 'open_accounts', 'late_payments', 'debt_ratio']
+    .map((input) => `${input} tensor(float)[?,1]`)
+    .join(', ') + ' → label tensor(int64)[?], probabilities tensor(float)[?,2]';
+
 export const MODELS: ModelSummary[] = [
   {
     id: 1,
@@ -44,6 +50,8 @@ export const MODELS: ModelSummary[] = [
         notes: 'Baseline model.',
         createdAt: '2024-03-01T09:30:00Z',
         createdBy: 'alice',
+        tags: [],
+        signature: 'age tensor(float)[?,1], income tensor(float)[?,1] → label tensor(int64)[?], probabilities tensor(float)[?,2]',
       },
       {
         id: 12,
@@ -54,6 +62,8 @@ export const MODELS: ModelSummary[] = [
         notes: 'Retrained on Q1 data.',
         createdAt: '2024-04-02T14:00:00Z',
         createdBy: 'bob',
+        tags: ['q1-retrain', 'candidate'],
+        signature: LONG_SIGNATURE,
       },
     ],
   },
@@ -72,6 +82,9 @@ export const MODELS: ModelSummary[] = [
         notes: '',
         createdAt: '2024-05-10T08:00:00Z',
         createdBy: 'carol',
+        tags: ['baseline'],
+        // Registered before signatures were read.
+        signature: null,
       },
     ],
   },
@@ -353,6 +366,8 @@ const WINDOWS: MonitoringWindow[] = [
     ],
     estimated_accuracy: 0.8105,
     fairness: [{ sensitive: 'sex', demographic_parity_difference: 0.0412, equalized_odds_difference: 0.0634 }],
+    feedback_accuracy: null,
+    feedback_rows: 0,
   },
   {
     label: 'week of 2026-03-09',
@@ -370,6 +385,8 @@ const WINDOWS: MonitoringWindow[] = [
     performance: [{ name: 'accuracy', value: 0.8303, ci_low: 0.7909, ci_high: 0.8697 }],
     estimated_accuracy: 0.8154,
     fairness: [{ sensitive: 'sex', demographic_parity_difference: 0.0388, equalized_odds_difference: 0.0571 }],
+    feedback_accuracy: 0.6667,
+    feedback_rows: 3,
   },
   {
     label: 'week of 2026-03-16',
@@ -386,6 +403,8 @@ const WINDOWS: MonitoringWindow[] = [
     performance: [{ name: 'accuracy', value: 0.7801, ci_low: 0.7351, ci_high: 0.8211 }],
     estimated_accuracy: 0.7902,
     fairness: [{ sensitive: 'sex', demographic_parity_difference: 0.0521, equalized_odds_difference: 0.0987 }],
+    feedback_accuracy: null,
+    feedback_rows: 0,
   },
   {
     label: 'week of 2026-03-23',
@@ -402,6 +421,8 @@ const WINDOWS: MonitoringWindow[] = [
     performance: [],
     estimated_accuracy: 0.7433,
     fairness: [],
+    feedback_accuracy: null,
+    feedback_rows: 0,
   },
 ];
 

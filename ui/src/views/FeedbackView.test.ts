@@ -3,6 +3,7 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/sve
 import FeedbackView from './FeedbackView.svelte';
 import type { Annotation, FeedbackPerformance, PredictionFilter, PredictionView } from '../lib/bindings';
 import {
+  COMPARABLE_EVALUATIONS,
   EVALUATIONS,
   FEEDBACK_PERFORMANCE,
   PREDICTION_LABELS,
@@ -241,6 +242,115 @@ describe('FeedbackView', () => {
     expect(lists[7]!.filter).toEqual({ ...DEFAULT_FILTER, unannotated: true });
     expect(text(await screen.findByTestId('page-indicator'))).toBe('rows 1–50 of 4,000');
     expect(text(screen.getByTestId('feedback-summary'))).toContain('4,000 rows match these filters.');
+  });
+
+  it('sends the confidence bounds typed, an empty field being no bound, and starts again from the first row', async () => {
+    const { lists } = mockFeedback();
+    render(FeedbackView);
+    await openGrid();
+    await fireEvent.click(screen.getByTestId('page-next'));
+    await waitFor(() => expect(lists).toHaveLength(2));
+
+    const min = screen.getByTestId('filter-min-confidence') as HTMLInputElement;
+    const max = screen.getByTestId('filter-max-confidence') as HTMLInputElement;
+    expect([min.type, min.min, min.max, min.value]).toEqual(['number', '0', '1', '']);
+    expect([max.type, max.min, max.max, max.value]).toEqual(['number', '0', '1', '']);
+
+    await fireEvent.change(min, { target: { value: '0.6' } });
+    await waitFor(() => expect(lists).toHaveLength(3));
+    expect(lists[2]).toEqual({ evaluationId: 3, filter: { ...DEFAULT_FILTER, minConfidence: 0.6 } });
+
+    await fireEvent.change(max, { target: { value: '0.8' } });
+    await waitFor(() => expect(lists).toHaveLength(4));
+    expect(lists[3]!.filter).toEqual({ ...DEFAULT_FILTER, minConfidence: 0.6, maxConfidence: 0.8 });
+    expect(text(await screen.findByTestId('feedback-summary'))).toContain('4,000 rows match these filters.');
+
+    // The same bound again asks for nothing; an emptied field is no bound.
+    await fireEvent.change(max, { target: { value: '0.8' } });
+    await fireEvent.change(min, { target: { value: '' } });
+    await waitFor(() => expect(lists).toHaveLength(5));
+    expect(lists[4]!.filter).toEqual({ ...DEFAULT_FILTER, maxConfidence: 0.8 });
+
+    // The bounds belong to no evaluation: they stay when another one is picked.
+    await fireEvent.change(screen.getByTestId('feedback-evaluation'), { target: { value: '1' } });
+    await waitFor(() => expect(lists).toHaveLength(6));
+    expect(lists[5]).toEqual({ evaluationId: 1, filter: { ...DEFAULT_FILTER, maxConfidence: 0.8 } });
+    expect(max.value).toBe('0.8');
+    expect(screen.queryByTestId('filter-confidence-unreadable')).toBeNull();
+  });
+
+  it('keeps the bound in force when the browser cannot read the text typed as a number', async () => {
+    const { lists } = mockFeedback();
+    render(FeedbackView);
+    await openGrid();
+    const min = screen.getByTestId('filter-min-confidence') as HTMLInputElement;
+    await fireEvent.change(min, { target: { value: '0.5' } });
+    await waitFor(() => expect(lists).toHaveLength(2));
+
+    // A browser reports unreadable text ("0,7" in some locales) as an empty value with badInput.
+    let badInput = true;
+    Object.defineProperty(min, 'validity', { configurable: true, get: () => ({ badInput }) });
+    await fireEvent.change(min, { target: { value: '' } });
+    expect(text(await screen.findByTestId('filter-confidence-unreadable'))).toContain('not a number');
+    expect(min.getAttribute('aria-invalid')).toBe('true');
+    expect(lists).toHaveLength(2);
+
+    badInput = false;
+    await fireEvent.change(min, { target: { value: '0.7' } });
+    await waitFor(() => expect(lists).toHaveLength(3));
+    expect(lists[2]!.filter).toEqual({ ...DEFAULT_FILTER, minConfidence: 0.7 });
+    expect(screen.queryByTestId('filter-confidence-unreadable')).toBeNull();
+    expect(min.getAttribute('aria-invalid')).toBeNull();
+  });
+
+  it('lists only the rows another evaluation on the same dataset predicts differently, also in the queue', async () => {
+    // #7 (credit-risk v3) is the newest; #4 and #3 are on its dataset too.
+    const { lists } = mockFeedback({ evaluations: COMPARABLE_EVALUATIONS });
+    render(FeedbackView);
+    await openGrid();
+    expect(lists).toEqual([{ evaluationId: 7, filter: DEFAULT_FILTER }]);
+
+    const disagree = screen.getByTestId('filter-disagree-with') as HTMLSelectElement;
+    expect(disagree.disabled).toBe(false);
+    expect([...disagree.options].map((o) => text(o))).toEqual([
+      'Off',
+      '#4 · credit-risk v3 on loans-2024q1 (failed)',
+      '#3 · credit-risk v2 on loans-2024q1',
+    ]);
+
+    await fireEvent.change(disagree, { target: { value: '3' } });
+    await waitFor(() => expect(lists).toHaveLength(2));
+    expect(lists[1]).toEqual({ evaluationId: 7, filter: { ...DEFAULT_FILTER, disagreeWith: 3 } });
+    expect(text(await screen.findByTestId('feedback-summary'))).toContain('match these filters.');
+
+    // The annotation queue over the disagreements: unannotated, least confident first.
+    await fireEvent.click(screen.getByTestId('filter-queue'));
+    await waitFor(() => expect(lists).toHaveLength(3));
+    expect(lists[2]!.filter).toEqual({ ...DEFAULT_FILTER, disagreeWith: 3, unannotated: true, byUncertainty: true });
+
+    await fireEvent.change(disagree, { target: { value: '' } });
+    await waitFor(() => expect(lists).toHaveLength(4));
+    expect(lists[3]!.filter).toEqual({ ...DEFAULT_FILTER, unannotated: true, byUncertainty: true });
+    expect('disagreeWith' in lists[3]!.filter).toBe(false);
+
+    // Another evaluation: the choice belonged to the previous one's dataset.
+    await fireEvent.change(disagree, { target: { value: '4' } });
+    await waitFor(() => expect(lists).toHaveLength(5));
+    await fireEvent.change(screen.getByTestId('feedback-evaluation'), { target: { value: '5' } });
+    await waitFor(() => expect(lists).toHaveLength(6));
+    expect(lists[5]).toEqual({ evaluationId: 5, filter: { ...DEFAULT_FILTER, unannotated: true, byUncertainty: true } });
+    expect(disagree.value).toBe('');
+    expect([...disagree.options].map((o) => text(o))).toEqual(['Off', '#2 · sentiment v1 on reviews']);
+  });
+
+  it('offers nothing to disagree with when no other evaluation is on the same dataset', async () => {
+    mockFeedback();
+    render(FeedbackView);
+    await openGrid();
+
+    const disagree = screen.getByTestId('filter-disagree-with') as HTMLSelectElement;
+    expect(disagree.disabled).toBe(true);
+    expect([...disagree.options].map((o) => text(o))).toEqual(['No other evaluation on this dataset']);
   });
 
   it('turns the annotation queue on: unannotated rows, least confident first', async () => {

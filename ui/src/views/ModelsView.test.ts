@@ -4,9 +4,11 @@ import ModelsView from './ModelsView.svelte';
 import type { AliasEvent, GatePolicy, IpcError } from '../lib/bindings';
 import {
   EMPTY_LIFECYCLE,
+  EVALUATIONS,
   GATE_REPORT_FAILED,
   GATE_REPORT_PASSED,
   LIFECYCLE,
+  LONG_SIGNATURE,
   MODELS,
   SHA_A,
   SHA_B,
@@ -59,6 +61,103 @@ describe('ModelsView', () => {
     expect(screen.queryByTestId('empty-state')).toBeNull();
   });
 
+  it('shows each version’s tags and signature under it', async () => {
+    mockCommands({ list_models: MODELS, list_evaluations: [] });
+    render(ModelsView);
+
+    const [credit, churn] = await screen.findAllByTestId('model-row');
+    const details = within(credit!).getAllByTestId('version-details');
+    expect(details).toHaveLength(2);
+    const tags = (element: HTMLElement) => within(element).queryAllByTestId('version-tag').map((t) => t.textContent);
+
+    // v1: no tags, a short signature on one line.
+    expect(tags(details[0]!)).toEqual([]);
+    const short = within(details[0]!).getByTestId('version-signature');
+    expect(short.textContent).toBe(MODELS[0]!.versions[0]!.signature);
+    expect(short.tagName).toBe('CODE');
+    expect(short.closest('details')).toBeNull();
+
+    // v2: its tags as badges, a long signature folded behind a disclosure.
+    expect(tags(details[1]!)).toEqual(['q1-retrain', 'candidate']);
+    const disclosure = within(details[1]!).getByTestId('version-signature-disclosure');
+    expect(disclosure.tagName).toBe('DETAILS');
+    expect((disclosure as HTMLDetailsElement).open).toBe(false);
+    expect(within(disclosure).getByTestId('version-signature').textContent).toBe(LONG_SIGNATURE);
+
+    // churn v1 was registered before signatures were read: its tag only.
+    const churnDetails = within(churn!).getByTestId('version-details');
+    expect(tags(churnDetails)).toEqual(['baseline']);
+    expect(within(churnDetails).queryByTestId('version-signature')).toBeNull();
+
+    // The version rows themselves are unchanged: the number and the alias badges.
+    expect(within(within(credit!).getAllByTestId('version-row')[1]!).getByRole('rowheader').textContent?.trim()).toBe(
+      'v2',
+    );
+  });
+
+  it('lists the evaluations of each version under it', async () => {
+    const calls = mockCommands({ list_models: MODELS, list_evaluations: EVALUATIONS });
+    render(ModelsView);
+
+    const [credit, churn] = await screen.findAllByTestId('model-row');
+    const lists = await within(credit!).findAllByTestId('version-evaluations');
+    expect(lists).toHaveLength(2);
+    // One request for the whole view, not one per card or version.
+    expect(calls.filter((cmd) => cmd === 'list_evaluations')).toHaveLength(1);
+
+    const [v1, v2] = lists.map((list) => within(list).queryAllByTestId('version-evaluation'));
+    expect(v1!.map((row) => row.dataset.evaluationId)).toEqual(['2']);
+    expect(v2!.map((row) => row.dataset.evaluationId)).toEqual(['3']);
+
+    const done = v2![0]!;
+    expect(within(done).getByTestId('version-evaluation-dataset').textContent).toBe('loans-2024q1');
+    expect(within(done).getByTestId('evaluation-status').textContent).toBe('Done');
+    const metrics = within(done)
+      .getAllByTestId('version-evaluation-metric')
+      .map((m) => m.textContent?.replace(/\s+/g, ' ').trim());
+    expect(metrics).toEqual(['Accuracy 0.9175', 'F1 (macro) 0.8765', 'ROC AUC —']);
+    expect(within(done).getByText((_, el) => el?.tagName === 'TIME').getAttribute('datetime')).toBe(
+      '2024-04-03T09:00:00Z',
+    );
+
+    const failed = v1![0]!;
+    expect(within(failed).getByTestId('version-evaluation-dataset').textContent).toBe('reviews');
+    expect(within(failed).getByTestId('evaluation-status').textContent).toBe('Failed');
+    expect(within(failed).queryAllByTestId('version-evaluation-metric')).toHaveLength(0);
+    expect(within(failed).getByTestId('version-evaluation-error').textContent).toBe(
+      'The dataset has no column "defaulted".',
+    );
+
+    // house-prices v1 is another model's version 1: churn v1 has none.
+    const churnList = within(churn!).getByTestId('version-evaluations');
+    expect(within(churnList).queryAllByTestId('version-evaluation')).toHaveLength(0);
+    expect(within(churnList).getByTestId('version-evaluations-empty').textContent).toBe('None yet.');
+  });
+
+  it('says so when the evaluations cannot be loaded, and loads them again on Retry', async () => {
+    let fail = true;
+    mockCommands({
+      list_models: MODELS,
+      list_evaluations: () => {
+        if (fail) throw { code: 'storage', message: 'The database is locked.' };
+        return EVALUATIONS;
+      },
+    });
+    render(ModelsView);
+
+    const error = await screen.findByTestId('evaluations-load-error');
+    expect(error.textContent).toContain('The database is locked.');
+    // The versions, their tags and signatures are shown all the same.
+    expect(screen.getAllByTestId('version-row')).toHaveLength(3);
+    expect(screen.getAllByTestId('version-tag')).toHaveLength(3);
+    expect(screen.queryAllByTestId('version-evaluations')).toHaveLength(0);
+
+    fail = false;
+    await fireEvent.click(within(error).getByRole('button', { name: 'Retry' }));
+    expect(await screen.findAllByTestId('version-evaluation')).toHaveLength(2);
+    expect(screen.queryByTestId('evaluations-load-error')).toBeNull();
+  });
+
   it('shows a loading state until the command answers', async () => {
     let answer: (value: unknown) => void = () => {};
     mockCommands({ list_models: () => new Promise((resolve) => (answer = resolve)) });
@@ -96,8 +195,12 @@ describe('ModelsView', () => {
 
     expect(await screen.findAllByTestId('model-row')).toHaveLength(2);
     expect(screen.queryByTestId('error')).toBeNull();
-    // Each card then loads its model's lifecycle (not mocked here: the cards say so).
-    expect(calls.filter((cmd) => cmd !== 'get_lifecycle')).toEqual(['list_models', 'list_models']);
+    // Each card then loads its model's lifecycle, and the view the evaluations shown under the
+    // versions (neither mocked here: the cards and the view say so).
+    expect(calls.filter((cmd) => cmd !== 'get_lifecycle' && cmd !== 'list_evaluations')).toEqual([
+      'list_models',
+      'list_models',
+    ]);
   });
 
   it('never shows the raw text of an unknown error', async () => {
@@ -114,11 +217,13 @@ describe('ModelsView', () => {
   });
 
   it('shows an empty state when there are no models', async () => {
-    mockCommands({ list_models: [] });
+    const calls = mockCommands({ list_models: [] });
     render(ModelsView);
 
     const empty = await screen.findByTestId('empty-state');
     expect(empty.textContent).toContain('No models yet');
+    // No versions to list evaluations under.
+    expect(calls).toEqual(['list_models']);
     expect(screen.queryAllByTestId('model-row')).toHaveLength(0);
     expect(screen.getByTestId('view-models')).toBeTruthy();
   });

@@ -124,6 +124,15 @@ describe('MonitoringView', () => {
     expect(document.documentElement.dataset.ready).toBe('true');
   });
 
+  it('shows the accuracy on feedback-labelled rows where a window has any', async () => {
+    mockMonitoring();
+    render(MonitoringView);
+    const detail = await openDetail();
+    const lines = within(detail).getAllByTestId('window-feedback-accuracy');
+    expect(lines).toHaveLength(1);
+    expect(text(lines[0] as HTMLElement)).toBe('on feedback labels: 0.6667 (3 rows)');
+  });
+
   it('shows the run’s reference, estimate note and charts, the heatmap as a grid rather than an image', async () => {
     mockMonitoring();
     render(MonitoringView);
@@ -353,7 +362,7 @@ describe('MonitoringView', () => {
         'week of 2026-03-09 reference',
         '330',
         '0 / 2 (0.0%)',
-        '0.8303 [0.7909, 0.8697]',
+        '0.8303 [0.7909, 0.8697] on feedback labels: 0.6667 (3 rows)',
         '0.8154 estimate',
         '—',
         'sex DPD 0.0388 · EOD 0.0571',

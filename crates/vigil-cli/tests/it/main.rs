@@ -811,7 +811,7 @@ fn monitor_refuses_an_unknown_window_and_a_missing_reference() {
         json["error"]["message"]
             .as_str()
             .expect("message")
-            .contains("use day, week, month or rows:N")
+            .contains("use day, week, month, rows:N or all")
     );
     let (ok, json) = vigil_json(&["monitor", "--data", data.to_str().expect("path")]);
     assert!(!ok);
