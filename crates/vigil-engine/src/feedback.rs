@@ -23,12 +23,22 @@ pub struct PredictionFilter {
     /// Only rows where this other evaluation (another version on the same data) disagrees.
     #[ts(optional, type = "number")]
     pub disagree_with: Option<i64>,
+    /// Only rows of one group of a sensitive column.
+    #[ts(optional)]
+    pub group: Option<GroupFilter>,
     /// The annotation queue's order: least confident first.
     pub by_uncertainty: bool,
     #[ts(type = "number")]
     pub offset: i64,
     #[ts(type = "number")]
     pub limit: i64,
+}
+
+/// One group of a sensitive column.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+pub struct GroupFilter {
+    pub column: String,
+    pub value: String,
 }
 
 /// The latest annotation of a row.
@@ -59,6 +69,8 @@ pub struct PredictionView {
     pub feedback: Option<FeedbackView>,
     #[ts(type = "number")]
     pub feedback_count: i64,
+    /// The row's sensitive-column values, by column.
+    pub groups: std::collections::BTreeMap<String, String>,
 }
 
 /// One page of predictions.
@@ -71,6 +83,9 @@ pub struct PredictionPage {
     pub total: i64,
     /// The evaluation's labels, in order (digit shortcuts pick from these).
     pub labels: Vec<String>,
+    /// The groups rows can be filtered by: (sensitive column, value).
+    #[ts(type = "Array<[string, string]>")]
+    pub groups: Vec<(String, String)>,
 }
 
 /// An annotation from a person.
@@ -126,6 +141,18 @@ fn view(row: PredictionWithFeedback) -> PredictionView {
         confidence: row.confidence,
         feedback,
         feedback_count: row.feedback_count,
+        groups: row
+            .groups_json
+            .as_deref()
+            .and_then(|g| {
+                serde_json::from_str::<std::collections::BTreeMap<String, Option<String>>>(g).ok()
+            })
+            .map(|m| {
+                m.into_iter()
+                    .filter_map(|(k, v)| v.map(|v| (k, v)))
+                    .collect()
+            })
+            .unwrap_or_default(),
     }
 }
 
@@ -159,6 +186,10 @@ impl Workspace {
             correct: filter.correct,
             unannotated: filter.unannotated,
             disagree_with: filter.disagree_with,
+            group: filter
+                .group
+                .as_ref()
+                .map(|g| (g.column.clone(), g.value.clone())),
             by_uncertainty: filter.by_uncertainty,
             offset: filter.offset.max(0),
             limit: if filter.limit <= 0 {
@@ -172,6 +203,7 @@ impl Workspace {
             rows: rows.into_iter().map(view).collect(),
             total,
             labels: self.store().prediction_labels(evaluation_id).await?,
+            groups: self.store().prediction_groups(evaluation_id).await?,
         })
     }
 

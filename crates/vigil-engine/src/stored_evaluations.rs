@@ -31,6 +31,8 @@ struct Computed {
     result: Json,
     predictions: Predictions,
     truth: Vec<Option<String>>,
+    /// Per row, the sensitive columns' values as a JSON object (for browsing by group).
+    groups: Vec<Option<String>>,
     load_ms: f64,
     inference_ms: f64,
     metrics_ms: f64,
@@ -80,6 +82,30 @@ fn compute(
                 .collect()
         })
         .unwrap_or_default();
+    let mut sensitive_columns: Vec<&vigil_data::Column> = Vec::new();
+    for name in settings.sensitive.iter().flatten() {
+        if let Some(column) = dataset.column(name)
+            && !sensitive_columns.iter().any(|c| c.name == column.name)
+        {
+            sensitive_columns.push(column);
+        }
+    }
+    let groups = (0..dataset.row_count())
+        .map(|r| {
+            (!sensitive_columns.is_empty()).then(|| {
+                let object: serde_json::Map<String, Json> = sensitive_columns
+                    .iter()
+                    .map(|c| {
+                        (
+                            c.name.clone(),
+                            crate::evaluate::cell_text(c, r).map_or(Json::Null, Json::String),
+                        )
+                    })
+                    .collect();
+                Json::Object(object).to_string()
+            })
+        })
+        .collect();
     let mut result = serde_json::json!({ "metrics": metrics });
     if let Some(fairness) = fairness {
         result["fairness"] = fairness;
@@ -94,6 +120,7 @@ fn compute(
         result,
         predictions,
         truth,
+        groups,
         load_ms,
         inference_ms,
         metrics_ms,
@@ -199,6 +226,7 @@ fn prediction_rows(computed: &Computed) -> Vec<PredictionRow> {
                 predicted_label: p.label.as_ref().map(|l| label_text(&l[row])),
                 predicted_value: p.value.as_ref().map(|v| f64::from(v[row])),
                 true_label: computed.truth.get(row).cloned().flatten(),
+                groups_json: computed.groups.get(row).cloned().flatten(),
                 probabilities_json: probabilities
                     .map(|v| serde_json::to_string(v).unwrap_or_default()),
                 confidence: probabilities

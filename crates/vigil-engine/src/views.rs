@@ -234,6 +234,7 @@ pub fn typescript_bindings() -> String {
         crate::feedback::Annotation::decl(),
         crate::feedback::FeedbackPerformance::decl(),
         crate::feedback::FeedbackView::decl(),
+        crate::feedback::GroupFilter::decl(),
         crate::feedback::PredictionFilter::decl(),
         crate::feedback::PredictionPage::decl(),
         crate::feedback::PredictionView::decl(),

@@ -57,6 +57,8 @@ pub struct PredictionRow {
     pub true_label: Option<String>,
     pub probabilities_json: Option<String>,
     pub confidence: Option<f64>,
+    /// The row's sensitive-column values, as a JSON object.
+    pub groups_json: Option<String>,
 }
 
 /// Everything a finished evaluation stores.
@@ -147,8 +149,8 @@ impl Store {
         for p in &outcome.predictions {
             sqlx::query(
                 "INSERT INTO predictions (evaluation_id, row_index, predicted_label, predicted_value, true_label,
-                                          probabilities_json, confidence)
-                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                          probabilities_json, confidence, groups_json)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(id)
             .bind(p.row_index)
@@ -157,6 +159,7 @@ impl Store {
             .bind(&p.true_label)
             .bind(&p.probabilities_json)
             .bind(p.confidence)
+            .bind(&p.groups_json)
             .execute(&mut *tx)
             .await?;
         }

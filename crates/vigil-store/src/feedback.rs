@@ -16,6 +16,7 @@ pub struct PredictionWithFeedback {
     pub true_label: Option<String>,
     pub probabilities_json: Option<String>,
     pub confidence: Option<f64>,
+    pub groups_json: Option<String>,
     pub feedback_verdict: Option<String>,
     pub feedback_label: Option<String>,
     pub feedback_note: Option<String>,
@@ -42,6 +43,8 @@ pub struct PredictionQuery {
     /// Only rows where this other evaluation (another version on the same data) predicts a
     /// different label.
     pub disagree_with: Option<i64>,
+    /// Only rows of this group: (sensitive column, value).
+    pub group: Option<(String, String)>,
     /// Lowest confidence first (most uncertain), else file order.
     pub by_uncertainty: bool,
     pub offset: i64,
@@ -107,6 +110,9 @@ impl Store {
                 "NOT EXISTS (SELECT 1 FROM feedback u WHERE u.prediction_id = p.id)".to_owned(),
             );
         }
+        if query.group.is_some() {
+            conditions.push("json_extract(p.groups_json, '$.' || json_quote(?)) = ?".to_owned());
+        }
         if query.disagree_with.is_some() {
             conditions.push(
                 "EXISTS (SELECT 1 FROM predictions o WHERE o.evaluation_id = ? AND o.row_index = p.row_index
@@ -135,6 +141,10 @@ impl Store {
         if let Some(max) = query.max_confidence {
             page = page.bind(max);
             count = count.bind(max);
+        }
+        if let Some((column, value)) = &query.group {
+            page = page.bind(column).bind(value);
+            count = count.bind(column).bind(value);
         }
         if let Some(other) = query.disagree_with {
             page = page.bind(other);
@@ -233,5 +243,18 @@ impl Store {
                     row_index + 1
                 ))
             })
+    }
+}
+
+impl Store {
+    /// The (sensitive column, value) pairs that occur in an evaluation's predictions, sorted.
+    pub async fn prediction_groups(&self, evaluation_id: i64) -> Result<Vec<(String, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT DISTINCT g.key, g.value FROM predictions p, json_each(p.groups_json) g
+             WHERE p.evaluation_id = ? AND g.value IS NOT NULL ORDER BY g.key, g.value",
+        )
+        .bind(evaluation_id)
+        .fetch_all(self.pool())
+        .await?)
     }
 }

@@ -138,6 +138,8 @@ export type GateReport = { version: number, checks: Array<GateCheck>, passed: bo
 
 export type GroupDelta = { sensitive: string, group: string, count: number, accuracy_first: number, accuracy_second: number, difference: number, };
 
+export type GroupFilter = { column: string, value: string, };
+
 export type HeadlineMetric = { name: string, value: number | null, };
 
 export type HeatCell = { 
@@ -259,6 +261,10 @@ export type PredictionFilter = { predictedLabel: string | null, minConfidence: n
  */
 disagreeWith?: number, 
 /**
+ * Only rows of one group of a sensitive column.
+ */
+group?: GroupFilter, 
+/**
  * The annotation queue's order: least confident first.
  */
 byUncertainty: boolean, offset: number, limit: number, };
@@ -271,7 +277,11 @@ total: number,
 /**
  * The evaluation's labels, in order (digit shortcuts pick from these).
  */
-labels: Array<string>, };
+labels: Array<string>, 
+/**
+ * The groups rows can be filtered by: (sensitive column, value).
+ */
+groups: Array<[string, string]>, };
 
 export type PredictionView = { predictionId: number, 
 /**
@@ -281,7 +291,11 @@ row: number, predicted: string | null, trueLabel: string | null, confidence: num
 /**
  * Whether the prediction equals the dataset's label.
  */
-correct: boolean | null, feedback: FeedbackView | null, feedbackCount: number, };
+correct: boolean | null, feedback: FeedbackView | null, feedbackCount: number, 
+/**
+ * The row's sensitive-column values, by column.
+ */
+groups: { [key in string]?: string }, };
 
 export type WindowColumnDrift = { column: string, kind: string, method: string, reason: string, score: number, threshold: number, drifted: boolean, };
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  groupKey,
+  parseGroupKey,
   NO_FILTERS,
   PAGE_SIZE,
   confidenceBound,
@@ -135,5 +137,13 @@ describe('feedback helpers', () => {
       '#1 · house-prices v1 on houses',
     ]);
     expect(evaluationLabel({ ...EVALUATIONS[0]!, modelVersion: 0, modelName: 'logged' })).toBe('#3 · logged on loans-2024q1');
+  });
+});
+
+describe('group keys', () => {
+  it('round-trips a column and a value, splitting at the first =', () => {
+    expect(groupKey('region', 'a=b')).toBe('region=a=b');
+    expect(parseGroupKey('region=a=b')).toEqual({ column: 'region', value: 'a=b' });
+    expect(parseGroupKey('')).toBeNull();
   });
 });

@@ -28,6 +28,8 @@ export interface FeedbackFilters {
   maxConfidence: number | null;
   /** Only rows this other evaluation (on the same dataset) predicts differently; null for off. */
   disagreeWith: number | null;
+  /** Only rows of one group of a sensitive column; null for all groups. */
+  group: { column: string; value: string } | null;
 }
 
 export const NO_FILTERS: FeedbackFilters = {
@@ -38,6 +40,7 @@ export const NO_FILTERS: FeedbackFilters = {
   minConfidence: null,
   maxConfidence: null,
   disagreeWith: null,
+  group: null,
 };
 
 /** True when any filter narrows the rows listed. */
@@ -49,7 +52,8 @@ export function isFiltered(filters: FeedbackFilters): boolean {
     filters.queue ||
     filters.minConfidence !== null ||
     filters.maxConfidence !== null ||
-    filters.disagreeWith !== null
+    filters.disagreeWith !== null ||
+    filters.group !== null
   );
 }
 
@@ -63,6 +67,7 @@ export function toPredictionFilter(filters: FeedbackFilters, offset: number, lim
     unannotated: filters.unannotated || filters.queue,
     // The engine's field is optional: absent when off.
     ...(filters.disagreeWith !== null && { disagreeWith: filters.disagreeWith }),
+    ...(filters.group !== null && { group: filters.group }),
     byUncertainty: filters.queue,
     offset,
     limit,
@@ -136,4 +141,15 @@ export function evaluationLabel(summary: EvaluationSummary): string {
   const model = summary.modelVersion > 0 ? `${summary.modelName} v${summary.modelVersion}` : summary.modelName;
   const status = summary.status === 'done' ? '' : ` (${summary.status})`;
   return `#${summary.id} · ${model} on ${summary.datasetName}${status}`;
+}
+
+/** A group as one select value, `column=value`; only the first `=` splits, so a value may hold `=`. */
+export function groupKey(column: string, value: string): string {
+  return `${column}=${value}`;
+}
+
+/** The group a select value names; null for "all groups". */
+export function parseGroupKey(key: string): { column: string; value: string } | null {
+  const at = key.indexOf('=');
+  return at < 0 ? null : { column: key.slice(0, at), value: key.slice(at + 1) };
 }

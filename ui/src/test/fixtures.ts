@@ -665,6 +665,7 @@ export function predictionRow(row: number): PredictionView {
         ? { verdict: 'incorrect', trueLabel: 'review', note: 'Income was misread.', author: 'alice', at: '2024-04-04T10:00:00Z' }
         : null,
     feedbackCount: row === 2 ? 2 : 0,
+    groups: { sex: row % 2 === 0 ? 'F' : 'M' },
   };
 }
 
@@ -675,6 +676,10 @@ export function predictionPage(offset: number, limit: number, total = 4000): Pre
     rows: Array.from({ length: count }, (_, i) => predictionRow(offset + i + 1)),
     total,
     labels: PREDICTION_LABELS,
+    groups: [
+      ['sex', 'F'],
+      ['sex', 'M'],
+    ],
   };
 }
 

@@ -343,6 +343,22 @@ describe('FeedbackView', () => {
     expect([...disagree.options].map((o) => text(o))).toEqual(['Off', '#2 · sentiment v1 on reviews']);
   });
 
+  it('filters by one group of a sensitive column, from the groups the engine lists', async () => {
+    const { lists } = mockFeedback();
+    render(FeedbackView);
+    await openGrid();
+
+    const group = screen.getByTestId('filter-group') as HTMLSelectElement;
+    expect([...group.options].map((o) => text(o))).toEqual(['All groups', 'sex = F', 'sex = M']);
+    await fireEvent.change(group, { target: { value: 'sex=F' } });
+    await waitFor(() => expect(lists).toHaveLength(2));
+    expect(lists[1]!.filter).toEqual({ ...DEFAULT_FILTER, group: { column: 'sex', value: 'F' } });
+
+    await fireEvent.change(group, { target: { value: '' } });
+    await waitFor(() => expect(lists).toHaveLength(3));
+    expect('group' in lists[2]!.filter).toBe(false);
+  });
+
   it('offers nothing to disagree with when no other evaluation is on the same dataset', async () => {
     mockFeedback();
     render(FeedbackView);

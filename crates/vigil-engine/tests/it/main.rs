@@ -906,6 +906,13 @@ mod feedback {
         assert_eq!(all.rows.len(), 10);
         assert_eq!(all.rows[0].row, 1);
         assert_eq!(all.labels, ["0", "1"]);
+        assert_eq!(
+            all.groups,
+            [
+                ("sex".to_owned(), "F".to_owned()),
+                ("sex".to_owned(), "M".to_owned())
+            ]
+        );
         // The queue: unannotated rows, least confident first.
         let queue = workspace
             .predictions(
@@ -926,6 +933,28 @@ mod feedback {
             .map(|r| r.confidence.expect("confidence"))
             .collect();
         assert!(confidences.windows(2).all(|w| w[0] <= w[1]));
+        // One group of the sensitive column only; every row says its group.
+        let women = workspace
+            .predictions(
+                evaluation,
+                &PredictionFilter {
+                    group: Some(vigil_engine::feedback::GroupFilter {
+                        column: "sex".to_owned(),
+                        value: "F".to_owned(),
+                    }),
+                    limit: 20,
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("group");
+        assert!(women.total > 0 && women.total < 4000, "{}", women.total);
+        assert!(
+            women
+                .rows
+                .iter()
+                .all(|r| r.groups.get("sex").map(String::as_str) == Some("F"))
+        );
         // Wrong predictions only.
         let wrong = workspace
             .predictions(
