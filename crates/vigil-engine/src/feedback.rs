@@ -202,9 +202,51 @@ impl Workspace {
         Ok(PredictionPage {
             rows: rows.into_iter().map(view).collect(),
             total,
-            labels: self.store().prediction_labels(evaluation_id).await?,
-            groups: self.store().prediction_groups(evaluation_id).await?,
+            labels: self.evaluation_labels(evaluation_id).await?,
+            groups: self.evaluation_groups(evaluation_id).await?,
         })
+    }
+
+    /// The evaluation's labels: its confusion matrix's (no scan of the rows), else those its
+    /// predictions hold.
+    async fn evaluation_labels(&self, evaluation_id: i64) -> Result<Vec<String>> {
+        let row = self.store().evaluation(evaluation_id).await?;
+        let from_result = row
+            .result_json
+            .as_deref()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+            .and_then(|r| {
+                r["metrics"]["confusion_matrix"]["labels"]
+                    .as_array()
+                    .map(|labels| {
+                        let mut out: Vec<String> = labels
+                            .iter()
+                            .map(|l| l.as_str().map_or_else(|| l.to_string(), str::to_owned))
+                            .collect();
+                        out.sort();
+                        out
+                    })
+            });
+        match from_result {
+            Some(labels) => Ok(labels),
+            None => Ok(self.store().prediction_labels(evaluation_id).await?),
+        }
+    }
+
+    /// The groups of the evaluation's single sensitive columns, from its stored fairness
+    /// results (no scan of the rows).
+    async fn evaluation_groups(&self, evaluation_id: i64) -> Result<Vec<(String, String)>> {
+        let mut groups: Vec<(String, String)> = self
+            .store()
+            .evaluation_fairness(evaluation_id)
+            .await?
+            .into_iter()
+            .filter(|f| !f.group_key.is_empty() && !f.sensitive_key.contains('+'))
+            .map(|f| (f.sensitive_key, f.group_key))
+            .collect();
+        groups.sort();
+        groups.dedup();
+        Ok(groups)
     }
 
     /// Stores a person's annotation of one prediction and returns the row as it now reads.
@@ -237,10 +279,7 @@ impl Workspace {
             )));
         }
         if let Some(l) = label {
-            let labels = self
-                .store()
-                .prediction_labels(prediction.evaluation_id)
-                .await?;
+            let labels = self.evaluation_labels(prediction.evaluation_id).await?;
             if !labels.iter().any(|known| known == l) {
                 return Err(usage(format!(
                     "`{l}` is not one of this evaluation's labels ({})",
@@ -286,7 +325,7 @@ impl Workspace {
         &self,
         evaluation_id: i64,
     ) -> Result<std::collections::HashMap<usize, bool>> {
-        let labels = self.store().prediction_labels(evaluation_id).await?;
+        let labels = self.evaluation_labels(evaluation_id).await?;
         let mut out = std::collections::HashMap::new();
         let mut offset = 0;
         loop {
@@ -324,7 +363,7 @@ impl Workspace {
     /// The version's accuracy on the rows feedback labels (latest annotation per row), with a
     /// bootstrap interval.
     pub async fn feedback_performance(&self, evaluation_id: i64) -> Result<FeedbackPerformance> {
-        let labels = self.store().prediction_labels(evaluation_id).await?;
+        let labels = self.evaluation_labels(evaluation_id).await?;
         let annotations = self.store().list_feedback(Some(evaluation_id)).await?.len() as i64;
         let mut offset = 0;
         let mut flags = Vec::new();
