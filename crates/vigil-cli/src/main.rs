@@ -133,6 +133,9 @@ enum RegistryCommand {
         file: PathBuf,
         #[arg(long, value_name = "NAME")]
         name: String,
+        /// What the model is for (kept when this import creates the model).
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        description: String,
         #[arg(long, value_name = "TEXT", default_value = "")]
         notes: String,
         /// Tags for the version (repeatable or comma-separated).
@@ -813,12 +816,15 @@ fn registry(
         RegistryCommand::Import {
             file,
             name,
+            description,
             notes,
             tags,
             json,
         } => {
             let value = in_workspace(data_dir, async |ws| {
-                let imported = ws.register_model_file(&file, &name, &notes, &actor).await?;
+                let imported = ws
+                    .register_model_file(&file, &name, &description, &notes, &actor)
+                    .await?;
                 if !tags.is_empty() {
                     ws.set_version_tags(&name, &imported.item.version.to_string(), &tags, &actor)
                         .await?;
@@ -857,6 +863,7 @@ fn registry(
                     let lifecycle = ws.lifecycle(&model.name).await?;
                     models.push(json!({
                         "name": model.name,
+                        "description": model.description,
                         "versions": model.versions.iter().map(|v| json!({
                             "version": v.version, "sha256": v.sha256, "source": v.source,
                             "created_at": v.created_at, "created_by": v.created_by,

@@ -654,11 +654,13 @@ impl Workspace {
     }
 
     /// Reads a model file, checks that Vigil can run it (nothing is stored otherwise) and
-    /// stores it as a version of `model_name` (the same bytes are the same version).
+    /// stores it as a version of `model_name` (the same bytes are the same version); the
+    /// description is the model's when this creates it.
     pub async fn register_model_file(
         &self,
         path: &std::path::Path,
         model_name: &str,
+        description: &str,
         notes: &str,
         actor: &str,
     ) -> Result<crate::import::Imported<crate::views::ModelVersionSummary>> {
@@ -676,7 +678,7 @@ impl Workspace {
         self.import_model_version(
             &crate::import::ModelFile {
                 model_name,
-                model_description: "",
+                model_description: description,
                 source: &source,
                 notes,
                 bytes: &bytes,

@@ -598,7 +598,7 @@ impl Workspace {
             )
         };
         let version = self
-            .register_model_file(model_path, model_name, "", actor)
+            .register_model_file(model_path, model_name, "", "", actor)
             .await?
             .item;
         let data_bytes = read(data_path).await?;

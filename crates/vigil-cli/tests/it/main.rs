@@ -920,7 +920,15 @@ fn the_registry_journey_gates_approvals_overrides_four_eyes_and_rollbacks() {
     let (ok, json) = vigil_as(
         "alice",
         dir,
-        &["registry", "import", &path(&gbm), "--name", "credit"],
+        &[
+            "registry",
+            "import",
+            &path(&gbm),
+            "--name",
+            "credit",
+            "--description",
+            "Default risk of credit applicants",
+        ],
     );
     assert!(ok, "{json}");
     assert_eq!(
@@ -952,6 +960,10 @@ fn the_registry_journey_gates_approvals_overrides_four_eyes_and_rollbacks() {
     assert_eq!(json["version"], 2);
     // Tags and the signature the inference crate read are kept with the version.
     let (_, list) = vigil_as("alice", dir, &["registry", "list"]);
+    assert_eq!(
+        list["models"][0]["description"],
+        "Default risk of credit applicants"
+    );
     let v2 = &list["models"][0]["versions"][1];
     assert_eq!(v2["tags"], json!(["challenger", "forest"]));
     let signature = v2["signature"].as_str().expect("signature");
