@@ -309,11 +309,71 @@ describe("the desktop app on a fresh data dir", () => {
     writeFileSync(join(screenshots, "feedback.png"), await session.screenshot());
   });
 
+  test("two versions imported and evaluated from the desktop compare row by row", async () => {
+    await session.click("[data-testid=nav-evaluations]");
+    await session.waitFor("return document.querySelectorAll('[data-testid=evaluation-row]').length >= 2", "the demo's evaluations");
+    for (const model of ["credit_gbm.onnx", "credit_rf.onnx"]) {
+      const before = await session.execute("return document.querySelectorAll('[data-testid=evaluation-row]').length");
+      if (!(await session.execute("return !!document.querySelector('[data-testid=model-path]')"))) {
+        await session.click("[data-testid=new-evaluation-toggle]");
+      }
+      await session.execute(
+        "for (const id of ['model-path', 'data-path', 'model-name']) { const e = document.querySelector(`[data-testid=${id}]`); e.value = ''; e.dispatchEvent(new Event('input', { bubbles: true })); }",
+      );
+      await session.type("[data-testid=model-path]", join(root, "tests/fixtures/kit/models", model));
+      await session.type("[data-testid=data-path]", join(root, "tests/fixtures/kit/data/credit_current_none.csv"));
+      // Both files become versions of one model (the name would default to the file's).
+      await session.execute(
+        "const e = document.querySelector('[data-testid=model-name]'); e.value = 'credit-kit'; e.dispatchEvent(new Event('input', { bubbles: true }));",
+      );
+      await session.waitFor(
+        "return document.querySelector('[data-testid=target-select]')?.value === 'default'",
+        "the target guessed from the preview",
+      );
+      await session.execute(
+        "const box = [...document.querySelectorAll('[data-testid=sensitive-option]')].find(b => b.value === 'sex'); if (!box.checked) box.click();",
+      );
+      await session.click("[data-testid=evaluate-button]");
+      await session.waitFor(
+        `return document.querySelectorAll('[data-testid=evaluation-row]').length === ${before + 1}`,
+        `the evaluation of ${model}`,
+        60000,
+      );
+    }
+    // Compare the two new versions (v1 gradient boosting, v2 random forest) on the same rows.
+    if (!(await session.execute("return !!document.querySelector('[data-testid=compare-first]')"))) {
+      await session.click("[data-testid=compare-toggle]");
+    }
+    const newest = await session.execute(
+      "return [...document.querySelectorAll('[data-testid=compare-first] option')].map(o => Number(o.value)).sort((a, b) => b - a).slice(0, 2)",
+    );
+    await session.execute(
+      `const pick = (id, v) => { const s = document.querySelector('[data-testid=' + id + ']'); s.value = String(v); s.dispatchEvent(new Event('change', { bubbles: true })); };
+       pick('compare-first', ${newest[1]}); pick('compare-second', ${newest[0]});`,
+    );
+    await session.click("[data-testid=compare-run]");
+    const models = await session.waitFor(
+      "return document.querySelector('[data-testid=comparison-models]')?.textContent",
+      "the comparison of the two imported versions",
+      30000,
+    );
+    assert.match(models, /credit-kit v1/);
+    assert.match(models, /credit-kit v2/);
+    assert.ok(await session.execute("return !!document.querySelector('[data-testid=comparison-mcnemar]')"));
+    writeFileSync(join(screenshots, "comparison-imported.png"), await session.screenshot());
+  });
+
   test("a model and a dataset given to the New evaluation form are evaluated and stored", async () => {
     await session.click("[data-testid=nav-evaluations]");
     await session.waitFor("return document.querySelectorAll('[data-testid=evaluation-row]').length >= 2", "the demo's evaluations");
     const before = await session.execute("return document.querySelectorAll('[data-testid=evaluation-row]').length");
-    await session.click("[data-testid=new-evaluation-toggle]");
+    // The form may still be open, with the previous test's files, from the test before.
+    if (!(await session.execute("return !!document.querySelector('[data-testid=model-path]')"))) {
+      await session.click("[data-testid=new-evaluation-toggle]");
+    }
+    await session.execute(
+      "for (const id of ['model-path', 'data-path', 'model-name']) { const e = document.querySelector(`[data-testid=${id}]`); e.value = ''; e.dispatchEvent(new Event('input', { bubbles: true })); }",
+    );
     await session.type("[data-testid=model-path]", join(root, "tests/fixtures/kit/models/breast_cancer_logreg.onnx"));
     await session.type("[data-testid=data-path]", join(root, "tests/fixtures/kit/data/breast_cancer.csv"));
     await session.click("[data-testid=model-name]");

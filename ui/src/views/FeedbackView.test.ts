@@ -625,7 +625,7 @@ describe('FeedbackView', () => {
     mockFeedback({
       predictions: () => {
         if (fail) throw { code: 'storage', message: 'The database is locked.' };
-        return { rows: [], total: 0, labels: [] };
+        return { rows: [], total: 0, labels: [], groups: [] };
       },
     });
     render(FeedbackView);
