@@ -403,33 +403,15 @@ impl crate::Workspace {
             .collect();
         let mut labels = Vec::new();
         let mut probabilities = Vec::new();
-        let mut offset = 0;
-        loop {
-            let (page, total) = self
-                .store()
-                .predictions_page(
-                    row.id,
-                    &vigil_store::PredictionQuery {
-                        offset,
-                        limit: 10_000,
-                        ..vigil_store::PredictionQuery::default()
-                    },
-                )
-                .await?;
-            for p in &page {
-                labels.push(crate::predict::Label::Str(
-                    p.predicted_label.clone().unwrap_or_default(),
-                ));
-                probabilities.push(
-                    p.probabilities_json
-                        .as_deref()
-                        .and_then(|j| serde_json::from_str::<Vec<f32>>(j).ok()),
-                );
-            }
-            offset += page.len() as i64;
-            if page.is_empty() || offset >= total {
-                break;
-            }
+        for p in self.store().all_predictions(row.id).await? {
+            labels.push(crate::predict::Label::Str(
+                p.predicted_label.clone().unwrap_or_default(),
+            ));
+            probabilities.push(
+                p.probabilities_json
+                    .as_deref()
+                    .and_then(|j| serde_json::from_str::<Vec<f32>>(j).ok()),
+            );
         }
         let probabilities = probabilities.into_iter().collect::<Option<Vec<_>>>();
         Ok(Predictions {

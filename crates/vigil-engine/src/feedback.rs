@@ -326,38 +326,21 @@ impl Workspace {
         evaluation_id: i64,
     ) -> Result<std::collections::HashMap<usize, bool>> {
         let labels = self.evaluation_labels(evaluation_id).await?;
-        let mut out = std::collections::HashMap::new();
-        let mut offset = 0;
-        loop {
-            let (rows, total) = self
-                .store()
-                .predictions_page(
-                    evaluation_id,
-                    &PredictionQuery {
-                        offset,
-                        limit: 10_000,
-                        ..PredictionQuery::default()
-                    },
-                )
-                .await?;
-            for row in &rows {
-                if row.feedback_count == 0 {
-                    continue;
-                }
-                if let Some(label) = feedback_label(row, &labels) {
-                    let index = usize::try_from(row.row_index).unwrap_or(usize::MAX);
-                    out.insert(
-                        index,
-                        row.predicted_label.as_deref() == Some(label.as_str()),
-                    );
-                }
-            }
-            offset += rows.len() as i64;
-            if rows.is_empty() || offset >= total {
-                break;
-            }
-        }
-        Ok(out)
+        Ok(self
+            .store()
+            .all_predictions(evaluation_id)
+            .await?
+            .iter()
+            .filter(|row| row.feedback_count > 0)
+            .filter_map(|row| {
+                let label = feedback_label(row, &labels)?;
+                let index = usize::try_from(row.row_index).unwrap_or(usize::MAX);
+                Some((
+                    index,
+                    row.predicted_label.as_deref() == Some(label.as_str()),
+                ))
+            })
+            .collect())
     }
 
     /// The version's accuracy on the rows feedback labels (latest annotation per row), with a
@@ -365,35 +348,17 @@ impl Workspace {
     pub async fn feedback_performance(&self, evaluation_id: i64) -> Result<FeedbackPerformance> {
         let labels = self.evaluation_labels(evaluation_id).await?;
         let annotations = self.store().list_feedback(Some(evaluation_id)).await?.len() as i64;
-        let mut offset = 0;
         let mut flags = Vec::new();
         let mut contradicting = 0;
-        loop {
-            let (rows, total) = self
-                .store()
-                .predictions_page(
-                    evaluation_id,
-                    &PredictionQuery {
-                        offset,
-                        limit: 10_000,
-                        ..PredictionQuery::default()
-                    },
-                )
-                .await?;
-            for row in &rows {
-                if row.feedback_count == 0 {
-                    continue;
-                }
-                if let Some(label) = feedback_label(row, &labels) {
-                    flags.push(row.predicted_label.as_deref() == Some(label.as_str()));
-                    if row.true_label.as_deref().is_some_and(|t| t != label) {
-                        contradicting += 1;
-                    }
-                }
+        for row in self.store().all_predictions(evaluation_id).await? {
+            if row.feedback_count == 0 {
+                continue;
             }
-            offset += rows.len() as i64;
-            if rows.is_empty() || offset >= total {
-                break;
+            if let Some(label) = feedback_label(&row, &labels) {
+                flags.push(row.predicted_label.as_deref() == Some(label.as_str()));
+                if row.true_label.as_deref().is_some_and(|t| t != label) {
+                    contradicting += 1;
+                }
             }
         }
         let n = flags.len();

@@ -258,3 +258,15 @@ impl Store {
         .await?)
     }
 }
+
+impl Store {
+    /// Every stored prediction of an evaluation with its latest annotation, in row order.
+    pub async fn all_predictions(&self, evaluation_id: i64) -> Result<Vec<PredictionWithFeedback>> {
+        Ok(sqlx::query_as(&format!(
+            "{LATEST} WHERE p.evaluation_id = ? ORDER BY p.row_index"
+        ))
+        .bind(evaluation_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+}
