@@ -23,9 +23,12 @@ export async function freePort() {
 /** Starts WebKitWebDriver; the app it launches runs with WebView automation enabled. */
 export async function startDriver() {
   const port = await freePort();
+  // Its own process group, so that stopping it also stops the app it launched: an app left
+  // running would hold this process's output open and keep the test run from ending.
   const driver = spawn("WebKitWebDriver", [`--port=${port}`, "--host=127.0.0.1"], {
     env: { ...process.env, TAURI_WEBVIEW_AUTOMATION: "true" },
     stdio: ["ignore", "inherit", "inherit"],
+    detached: true,
   });
   const exited = new Promise((resolve) => driver.once("exit", resolve));
   const url = `http://127.0.0.1:${port}`;
@@ -33,13 +36,27 @@ export async function startDriver() {
     if (driver.exitCode !== null) throw new Error(`WebKitWebDriver exited with ${driver.exitCode}`);
     try {
       const res = await fetch(`${url}/status`);
-      if (res.ok) return { url, stop: async () => { driver.kill(); await exited; } };
+      if (res.ok) {
+        const stop = async () => {
+          try {
+            process.kill(-driver.pid, "SIGTERM");
+          } catch {
+            // the group is already gone
+          }
+          await exited;
+        };
+        return { url, stop };
+      }
     } catch {
       // not listening yet
     }
     await sleep(100);
   }
-  driver.kill();
+  try {
+    process.kill(-driver.pid, "SIGTERM");
+  } catch {
+    // the group is already gone
+  }
   throw new Error("WebKitWebDriver did not start within 10 s");
 }
 
