@@ -1186,19 +1186,7 @@ fn feedback(
         FeedbackCommand::Export { evaluation, out } => {
             let rows = in_workspace(data_dir, async |ws| ws.export_feedback(evaluation).await)
                 .map_err(|e| (e, None))?;
-            let text: String = rows
-                .iter()
-                .map(|r| serde_json::to_string(r).unwrap_or_default() + "\n")
-                .collect();
-            let written = match &out {
-                Some(path) => std::fs::write(path, &text),
-                None => std::io::stdout().write_all(text.as_bytes()),
-            };
-            if let Err(error) = written {
-                eprintln!("vigil: cannot write the export: {error}");
-                return Ok(false);
-            }
-            Ok(true)
+            Ok(write_json_lines(&rows, out.as_deref()))
         }
     }
 }
@@ -1234,22 +1222,28 @@ fn audit(
         AuditCommand::Export { out } => {
             let events = in_workspace(data_dir, async |ws| ws.export_audit_log().await)
                 .map_err(|e| (e, None))?;
-            let mut text = String::new();
-            for event in &events {
-                text.push_str(&serde_json::to_string(event).unwrap_or_default());
-                text.push('\n');
-            }
-            let written = match &out {
-                Some(path) => std::fs::write(path, &text),
-                None => std::io::stdout().write_all(text.as_bytes()),
-            };
-            if let Err(error) = written {
-                eprintln!("vigil: cannot write the export: {error}");
-                return Ok(false);
-            }
-            Ok(true)
+            Ok(write_json_lines(&events, out.as_deref()))
         }
     }
+}
+
+/// Writes one JSON document per line to `out` (standard output without it); false when
+/// writing failed.
+fn write_json_lines<T: serde::Serialize>(rows: &[T], out: Option<&Path>) -> bool {
+    let mut text = String::new();
+    for row in rows {
+        text.push_str(&serde_json::to_string(row).unwrap_or_default());
+        text.push('\n');
+    }
+    let written = match out {
+        Some(path) => std::fs::write(path, &text),
+        None => std::io::stdout().write_all(text.as_bytes()),
+    };
+    if let Err(error) = written {
+        eprintln!("vigil: cannot write the export: {error}");
+        return false;
+    }
+    true
 }
 
 /// Stores a monitoring run of the files in the workspace.
