@@ -766,26 +766,19 @@ fn register(
     settings: &vigil_engine::EvaluationSettings,
 ) -> Result<serde_json::Value, EngineError> {
     let dir = vigil_engine::resolve_data_dir(data_dir)?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| EngineError::TaskFailed(e.to_string()))?;
-    runtime.block_on(async {
-        let workspace =
-            vigil_engine::Workspace::open(&dir, vigil_engine::DemoSeeding::Never).await?;
-        let (version, evaluation) = workspace
+    let (version, evaluation) = in_workspace(Some(dir.clone()), async |workspace| {
+        workspace
             .register_and_evaluate(model, data, name, settings, &vigil_engine::current_actor())
-            .await?;
-        workspace.close().await;
-        Ok(json!({
-            "model": name,
-            "version": version.version,
-            "sha256": version.sha256,
-            "evaluation": evaluation.id,
-            "cached": evaluation.cached,
-            "data_dir": dir.display().to_string(),
-        }))
-    })
+            .await
+    })?;
+    Ok(json!({
+        "model": name,
+        "version": version.version,
+        "sha256": version.sha256,
+        "evaluation": evaluation.id,
+        "cached": evaluation.cached,
+        "data_dir": dir.display().to_string(),
+    }))
 }
 
 /// Opens the workspace named by --data-dir (else the default) and runs `work` in it.
@@ -1252,25 +1245,18 @@ fn register_monitoring(
     request: &vigil_engine::stored_monitoring::MonitorFileRequest,
 ) -> Result<serde_json::Value, EngineError> {
     let dir = vigil_engine::resolve_data_dir(data_dir)?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| EngineError::TaskFailed(e.to_string()))?;
-    runtime.block_on(async {
-        let workspace =
-            vigil_engine::Workspace::open(&dir, vigil_engine::DemoSeeding::Never).await?;
-        let run = workspace
+    let run = in_workspace(Some(dir.clone()), async |workspace| {
+        workspace
             .monitor_model_file(request, &vigil_engine::current_actor())
-            .await?;
-        workspace.close().await;
-        Ok(json!({
-            "monitoring_run": run.id,
-            "model": run.model_name,
-            "version": run.model_version,
-            "cached": run.cached,
-            "data_dir": dir.display().to_string(),
-        }))
-    })
+            .await
+    })?;
+    Ok(json!({
+        "monitoring_run": run.id,
+        "model": run.model_name,
+        "version": run.model_version,
+        "cached": run.cached,
+        "data_dir": dir.display().to_string(),
+    }))
 }
 
 /// Prints the text form, and the JSON form where asked; false when writing failed.
