@@ -121,7 +121,7 @@ enum FeedbackCommand {
     Export {
         #[arg(long, value_name = "ID")]
         evaluation: Option<i64>,
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, alias = "json", value_name = "FILE")]
         out: Option<PathBuf>,
     },
 }
@@ -218,8 +218,8 @@ enum AuditCommand {
     },
     /// Write every event, oldest first, as JSON Lines.
     Export {
-        /// Output file (default: standard output).
-        #[arg(long, value_name = "FILE")]
+        /// Output file, also accepted as --json (default: standard output).
+        #[arg(long, alias = "json", value_name = "FILE")]
         out: Option<PathBuf>,
     },
 }
