@@ -15,7 +15,7 @@ APT_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libr
 APT_TEST_PACKAGES := xvfb xauth webkit2gtk-driver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test deps test-deps ui build fmt-check clippy rust-test ui-test e2e bindings bench bench-drift fuzz clean
+.PHONY: run test deps test-deps ui build fmt-check clippy rust-test ui-test e2e bindings bench bench-drift bench-eval fuzz clean
 
 run: deps build
 	if [ -z "$${DISPLAY:-}" ] && [ -z "$${WAYLAND_DISPLAY:-}" ]; then
@@ -91,6 +91,12 @@ bench:
 # Drift over 500k vs 500k rows, Vigil next to scipy and Evidently in one run (needs scipy, evidently).
 bench-drift:
 	python3 crates/vigil-engine/benches/compare_drift_with_peers.py
+
+# End-to-end evaluation of 1M rows (read CSV, GBM inference, metrics, fairness by grp and seg),
+# Vigil next to pandas + onnxruntime + scikit-learn + Fairlearn in one run
+# (needs scikit-learn, skl2onnx, fairlearn; the Fairlearn stage takes minutes).
+bench-eval:
+	python3 crates/vigil-engine/benches/compare_evaluation_with_peers.py
 
 # Fuzzes the ONNX loader for FUZZ_SECONDS (default 600); needs `cargo install cargo-fuzz`.
 FUZZ_SECONDS ?= 600

@@ -11,6 +11,7 @@ fn main() {
         "get_evaluation_charts",
         "preview_dataset",
         "evaluate_model_file",
+        "cancel_job",
         "list_monitoring_runs",
         "get_monitoring",
         "get_drift_cell",

@@ -1,11 +1,12 @@
 //! The commands the UI invokes. Each one calls one engine function and maps its error.
 
-use tauri::ipc::Invoke;
+use tauri::ipc::{Channel, Invoke};
 use tauri::{Runtime, State};
 use vigil_engine::feedback::{
     Annotation, FeedbackPerformance, PredictionFilter, PredictionPage, PredictionView,
 };
 use vigil_engine::registry::{AliasEvent, AuditCheck, GatePolicy, GateReport, ModelLifecycle};
+use vigil_engine::run::JobProgress;
 use vigil_engine::stored_monitoring::{
     DriftCellDetail, MonitorFileRequest, MonitoringDetail, MonitoringRunSummary,
 };
@@ -27,6 +28,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         get_evaluation_charts,
         preview_dataset,
         evaluate_model_file,
+        cancel_job,
         list_monitoring_runs,
         get_monitoring,
         get_drift_cell,
@@ -105,11 +107,24 @@ async fn preview_dataset(path: String) -> Result<DatasetPreview, IpcError> {
 async fn evaluate_model_file(
     workspace: State<'_, Workspace>,
     request: EvaluateFileRequest,
+    job_id: String,
+    on_progress: Channel<JobProgress>,
 ) -> Result<EvaluationSummary, IpcError> {
     workspace
-        .evaluate_model_file(&request, &vigil_engine::current_actor())
+        .evaluate_model_file(
+            &request,
+            &job_id,
+            // A closed window drops the channel; the run goes on and is stored.
+            move |progress| drop(on_progress.send(progress)),
+            &vigil_engine::current_actor(),
+        )
         .await
         .map_err(IpcError::from)
+}
+
+#[tauri::command]
+async fn cancel_job(workspace: State<'_, Workspace>, job_id: String) -> Result<bool, IpcError> {
+    Ok(workspace.cancel_job(&job_id))
 }
 
 #[tauri::command]

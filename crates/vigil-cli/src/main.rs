@@ -345,8 +345,9 @@ struct EvalArgs {
     #[arg(long, value_name = "FILE")]
     json: Option<String>,
     /// Also store the model as a version of NAME, the dataset, and this evaluation in the
-    /// workspace (see --data-dir); the JSON then says which version and evaluation.
-    #[arg(long, value_name = "NAME", requires = "model")]
+    /// workspace (see --data-dir); the JSON then says which version and evaluation. Without
+    /// --model, NAME is the system that logged the predictions.
+    #[arg(long, value_name = "NAME")]
     register: Option<String>,
 }
 
@@ -529,21 +530,27 @@ fn run(command: Command, data_dir: Option<PathBuf>) -> Result<bool, (EngineError
                 },
             };
             // A progress bar on a terminal; none when standard error is redirected.
-            let mut bar = ProgressBar::new(std::io::IsTerminal::is_terminal(&std::io::stderr()));
-            let evaluated =
-                vigil_engine::evaluate_files_with_progress(&request, &mut |done, total| {
-                    bar.show(done, total);
-                    std::ops::ControlFlow::Continue(())
-                });
+            let bar = std::sync::Arc::new(ProgressBar::new(std::io::IsTerminal::is_terminal(
+                &std::io::stderr(),
+            )));
+            let drawing = bar.clone();
+            let job = vigil_engine::run::JobHandle::new(move |p| {
+                if p.stage == "inference" {
+                    drawing.show(p.done, p.total);
+                }
+            });
+            let evaluated = vigil_engine::run_evaluation_files(&request, &job);
             bar.finish();
-            let mut result = evaluated.map_err(|e| (e, args.json.clone()))?;
-            if let (Some(name), Some(model)) = (&args.register, &args.model) {
-                let settings = vigil_engine::EvaluationSettings {
-                    target: args.target.clone(),
-                    pos_label: args.pos_label.clone(),
-                    sensitive: sensitive.clone(),
+            let run = evaluated.map_err(|e| (e, args.json.clone()))?;
+            let mut result = run.result_json();
+            if let Some(name) = &args.register {
+                // The run above is what gets stored: nothing is computed twice.
+                let files = vigil_engine::EvaluationFiles {
+                    model: args.model.as_deref(),
+                    name,
+                    data: &args.data,
                 };
-                let registered = register(data_dir, model, &args.data, name, &settings)
+                let registered = register(data_dir, &files, &run, &request.settings())
                     .map_err(|e| (e, args.json.clone()))?;
                 result["registered"] = registered;
             }
@@ -724,61 +731,67 @@ fn print_drift(out: &mut impl Write, drift: &serde_json::Value) -> std::io::Resu
 /// A one-line progress bar on standard error, redrawn in place.
 struct ProgressBar {
     enabled: bool,
-    drawn: bool,
+    drawn: std::sync::atomic::AtomicBool,
 }
 
 impl ProgressBar {
     fn new(enabled: bool) -> Self {
         Self {
             enabled,
-            drawn: false,
+            drawn: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
-    fn show(&mut self, done: usize, total: usize) {
+    fn show(&self, done: u64, total: u64) {
         if !self.enabled || total == 0 {
             return;
         }
-        const WIDTH: usize = 30;
-        let filled = done * WIDTH / total;
+        const WIDTH: u64 = 30;
+        let filled = usize::try_from(done * WIDTH / total).unwrap_or(0);
         eprint!(
             "\rinference [{}{}] {:>3}% {done}/{total} rows",
             "#".repeat(filled),
-            ".".repeat(WIDTH - filled),
+            ".".repeat(usize::try_from(WIDTH).unwrap_or(30).saturating_sub(filled)),
             done * 100 / total
         );
-        self.drawn = true;
+        self.drawn.store(true, std::sync::atomic::Ordering::Relaxed);
     }
 
-    fn finish(&mut self) {
-        if self.drawn {
+    fn finish(&self) {
+        if self.drawn.load(std::sync::atomic::Ordering::Relaxed) {
             eprintln!();
         }
     }
 }
 
-/// Stores the model version, the dataset and the evaluation in the workspace.
+/// Stores the evaluation that was just computed — with its model version (or, for logged
+/// predictions, the name of the system that logged them) and its dataset — in the workspace.
 fn register(
     data_dir: Option<PathBuf>,
-    model: &Path,
-    data: &Path,
-    name: &str,
+    files: &vigil_engine::EvaluationFiles<'_>,
+    run: &vigil_engine::run::EvaluationRun,
     settings: &vigil_engine::EvaluationSettings,
 ) -> Result<serde_json::Value, EngineError> {
     let dir = vigil_engine::resolve_data_dir(data_dir)?;
-    let (version, evaluation) = in_workspace(Some(dir.clone()), async |workspace| {
+    let stored = in_workspace(Some(dir.clone()), async |workspace| {
         workspace
-            .register_and_evaluate(model, data, name, settings, &vigil_engine::current_actor())
+            .store_evaluation_run(files, run, settings, &vigil_engine::current_actor())
             .await
     })?;
-    Ok(json!({
-        "model": name,
-        "version": version.version,
-        "sha256": version.sha256,
-        "evaluation": evaluation.id,
-        "cached": evaluation.cached,
+    let mut out = json!({
+        "evaluation": stored.summary.id,
+        "cached": stored.summary.cached,
         "data_dir": dir.display().to_string(),
-    }))
+    });
+    match &stored.version {
+        Some(version) => {
+            out["model"] = json!(files.name);
+            out["version"] = json!(version.version);
+            out["sha256"] = json!(version.sha256);
+        }
+        None => out["logged_source"] = json!(files.name),
+    }
+    Ok(out)
 }
 
 /// Opens the workspace named by --data-dir (else the default) and runs `work` in it.

@@ -40,22 +40,25 @@ fn main() {
         let workspace = Workspace::open(&dir.path().join("ws"), DemoSeeding::Never)
             .await
             .expect("workspace");
-        let settings = EvaluationSettings {
-            target: "default".to_owned(),
-            pos_label: None,
-            sensitive: vec![vec!["sex".to_owned()]],
+        let settings = EvaluationSettings::for_model("default", None, vec![vec!["sex".to_owned()]]);
+        let model = root.join("demo/models/credit_risk_v2.onnx");
+        let files = vigil_engine::EvaluationFiles {
+            model: Some(&model),
+            name: "large",
+            data: &data,
         };
         let started = Instant::now();
-        let (_, evaluation) = workspace
-            .register_and_evaluate(
-                &root.join("demo/models/credit_risk_v2.onnx"),
-                &data,
-                "large",
+        let evaluation = workspace
+            .evaluate_files(
+                &files,
                 &settings,
+                false,
+                &vigil_engine::run::JobHandle::silent(),
                 "bench",
             )
             .await
-            .expect("evaluate");
+            .expect("evaluate")
+            .summary;
         let evaluate_ms = started.elapsed().as_secs_f64() * 1000.0;
         let time = |filter: PredictionFilter| {
             let workspace = &workspace;

@@ -138,15 +138,15 @@ pub(crate) async fn seed(workspace: &Workspace) -> Result<()> {
             .await?;
         // Real results: every demo version evaluated on each labelled demo dataset.
         if let Some(target) = &dataset.target_column {
-            let settings = EvaluationSettings {
-                target: target.clone(),
-                pos_label: None,
-                sensitive: dataset
+            let settings = EvaluationSettings::for_model(
+                target,
+                None,
+                dataset
                     .sensitive_columns
                     .iter()
                     .map(|c| vec![c.clone()])
                     .collect(),
-            };
+            );
             for &version in &versions {
                 workspace
                     .evaluate_version(version, imported.item.id, &settings, false, DEMO_ACTOR)

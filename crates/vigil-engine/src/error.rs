@@ -55,6 +55,8 @@ pub enum ErrorCode {
     Conflict,
     Storage,
     Internal,
+    /// The user cancelled the run; nothing was stored.
+    Cancelled,
 }
 
 /// An error as it crosses IPC: `{ code, message }`.
@@ -71,6 +73,7 @@ impl EngineError {
             | Self::EmptyModel { .. }
             | Self::ReadFile { .. }
             | Self::NoGpu => ErrorCode::InvalidInput,
+            Self::Predict(e) if e.stage_and_kind() == ("run", "cancelled") => ErrorCode::Cancelled,
             Self::Predict(e) if e.stage_and_kind().0 == "run" => ErrorCode::Internal,
             Self::Predict(_) | Self::Evaluate(_) | Self::Usage(_) | Self::Drift { .. } => {
                 ErrorCode::InvalidInput

@@ -91,6 +91,34 @@ impl Workspace {
         .await
         .map_err(|e| EngineError::TaskFailed(e.to_string()))?
         .map_err(dataset_error)?;
+        self.register_dataset(file, format, &profile, actor).await
+    }
+
+    /// Registers a dataset whose bytes were already read into `profile` (by an evaluation).
+    pub(crate) async fn import_profiled_dataset(
+        &self,
+        file: &DatasetFile<'_>,
+        profile: &vigil_data::DatasetProfile,
+        actor: &str,
+    ) -> Result<DatasetSummary> {
+        let format =
+            DatasetFormat::from_file_name(file.source).map_err(|source| EngineError::Dataset {
+                name: file.source.to_owned(),
+                source,
+            })?;
+        Ok(self
+            .register_dataset(file, format, profile, actor)
+            .await?
+            .item)
+    }
+
+    async fn register_dataset(
+        &self,
+        file: &DatasetFile<'_>,
+        format: DatasetFormat,
+        profile: &vigil_data::DatasetProfile,
+        actor: &str,
+    ) -> Result<Imported<DatasetSummary>> {
         let columns_json =
             serde_json::to_string(&profile.columns).map_err(|e| EngineError::Decode {
                 what: "dataset columns",

@@ -19,6 +19,7 @@ pub mod import;
 pub mod monitor;
 pub mod predict;
 pub mod registry;
+pub mod run;
 mod stored_evaluations;
 pub mod stored_monitoring;
 pub mod views;
@@ -29,10 +30,26 @@ use vigil_store::Store;
 
 pub use data_dir::{DATA_DIR_ENV, resolve_data_dir};
 pub use error::{EngineError, ErrorCode, IpcError};
-pub use stored_evaluations::{EvaluationSettings, preview_dataset};
+pub use stored_evaluations::{
+    EvaluationFiles, EvaluationSettings, StoredEvaluation, preview_dataset,
+};
 use views::{AuditEvent, DatasetSummary, ModelSummary, WorkspaceInfo};
 
 pub type Result<T, E = EngineError> = std::result::Result<T, E>;
+
+/// Removes a job from the workspace's table of running jobs when it ends, however it ends.
+pub(crate) struct JobTicket {
+    id: String,
+    jobs: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, run::JobHandle>>>,
+}
+
+impl Drop for JobTicket {
+    fn drop(&mut self) {
+        if let Ok(mut jobs) = self.jobs.lock() {
+            jobs.remove(&self.id);
+        }
+    }
+}
 
 /// Whether opening a workspace may seed the demo.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +64,8 @@ pub enum DemoSeeding {
 pub struct Workspace {
     data_dir: PathBuf,
     store: Store,
+    /// Jobs running now, by the id their caller gave them, so that they can be cancelled.
+    jobs: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, run::JobHandle>>>,
 }
 
 impl Workspace {
@@ -57,6 +76,7 @@ impl Workspace {
         let workspace = Self {
             data_dir: data_dir.to_owned(),
             store,
+            jobs: std::sync::Arc::default(),
         };
         if seeding == DemoSeeding::WhenEmpty && workspace.store.is_pristine().await? {
             demo::seed(&workspace).await?;
@@ -66,6 +86,23 @@ impl Workspace {
 
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
+    }
+
+    /// Tracks `job` under `id` until the returned guard is dropped.
+    pub(crate) fn track_job(&self, id: &str, job: &run::JobHandle) -> JobTicket {
+        if let Ok(mut jobs) = self.jobs.lock() {
+            jobs.insert(id.to_owned(), job.clone());
+        }
+        JobTicket {
+            id: id.to_owned(),
+            jobs: self.jobs.clone(),
+        }
+    }
+
+    /// Asks the running job `id` to stop; false when no such job runs (it may have finished).
+    pub fn cancel_job(&self, id: &str) -> bool {
+        let job = self.jobs.lock().ok().and_then(|jobs| jobs.get(id).cloned());
+        job.inspect(run::JobHandle::cancel).is_some()
     }
 
     /// Facts about this workspace for the Settings view.
@@ -175,62 +212,42 @@ pub struct EvaluateRequest<'a> {
 /// Runs (or reads) predictions and scores them: `{"predictions": …, "metrics": …}` in the
 /// result schema.
 pub fn evaluate_files(request: &EvaluateRequest<'_>) -> Result<serde_json::Value> {
-    evaluate_files_with_progress(request, &mut |_, _| std::ops::ControlFlow::Continue(()))
+    Ok(run_evaluation_files(request, &run::JobHandle::silent())?.result_json())
 }
 
-/// [`evaluate_files`] reporting inference progress (and cancellable) through `progress`.
-pub fn evaluate_files_with_progress(
+/// Reads the files of `request` and runs the evaluation, reporting progress to `job`.
+pub fn run_evaluation_files(
     request: &EvaluateRequest<'_>,
-    progress: predict::Progress<'_>,
-) -> Result<serde_json::Value> {
+    job: &run::JobHandle,
+) -> Result<run::EvaluationRun> {
     if request.device == DeviceChoice::Gpu {
         return Err(EngineError::NoGpu);
     }
-    let dataset = read_dataset(request.data)?;
-    let (predictions, exact) = match (request.model, request.prediction_column) {
-        (Some(model_path), None) => {
-            let model = vigil_infer::Model::load(&read_file(model_path)?)
-                .map_err(predict::PredictError::from)?;
-            let mut excluded: Vec<String> = vec![request.target.to_owned()];
-            excluded.extend(request.sensitive.iter().flatten().cloned());
-            let bindings = predict::bind_inputs(&model, &dataset, request.inputs, &excluded)?;
-            (
-                predict::predict_with_progress(
-                    &model,
-                    &dataset,
-                    &bindings,
-                    &vigil_infer::Device::cpu(),
-                    predict::CHUNK_ROWS,
-                    progress,
-                )?,
-                None,
-            )
+    let started = std::time::Instant::now();
+    job.report(run::JobProgress::stage("reading"));
+    let model = match request.model {
+        Some(path) => {
+            Some(vigil_infer::Model::load(&read_file(path)?).map_err(predict::PredictError::from)?)
         }
-        (None, Some(column)) => evaluate::logged_predictions(
-            &dataset,
-            request.target,
-            column,
-            request.probability_columns,
-        )?,
-        _ => {
-            return Err(EngineError::Usage(
-                "give either --model or --prediction-column".to_owned(),
-            ));
-        }
+        None => None,
     };
-    let (metrics, fairness) = evaluate::score_all(
-        &dataset,
-        &predictions,
-        exact.as_deref(),
-        request.target,
-        request.pos_label,
-        request.sensitive,
-    )?;
-    let mut result = serde_json::json!({ "predictions": predictions, "metrics": metrics });
-    if let Some(fairness) = fairness {
-        result["fairness"] = fairness;
+    let dataset = read_dataset(request.data)?;
+    let load_ms = started.elapsed().as_secs_f64() * 1000.0;
+    run::run_evaluation(model.as_ref(), dataset, &request.settings(), load_ms, job)
+}
+
+impl EvaluateRequest<'_> {
+    /// The settings a stored evaluation keeps (and is cached by).
+    pub fn settings(&self) -> EvaluationSettings {
+        EvaluationSettings {
+            target: self.target.to_owned(),
+            pos_label: self.pos_label.map(str::to_owned),
+            sensitive: self.sensitive.to_vec(),
+            inputs: self.inputs.to_vec(),
+            prediction_column: self.prediction_column.map(str::to_owned),
+            probability_columns: self.probability_columns.to_vec(),
+        }
     }
-    Ok(result)
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>> {

@@ -51,7 +51,7 @@ impl PredictError {
 }
 
 /// An explicit binding of dataset columns to a model input (`--input NAME=COL[,COL…]`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct InputBinding {
     pub input: String,
     pub columns: Vec<String>,

@@ -6,74 +6,117 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
-use vigil_store::{EvaluationOutcome, EvaluationRow, FairnessRow, MetricValueRow, PredictionRow};
+use vigil_store::{
+    EvaluationOutcome, EvaluationRow, FairnessRow, MetricValueRow, NewEvaluation, PredictionRow,
+};
 
-use crate::evaluate::{label_text, score_all};
-use crate::predict::{Predictions, bind_inputs, predict};
+use crate::evaluate::label_text;
+use crate::predict::Predictions;
+use crate::run::{EvaluationRun, JobHandle, JobProgress, run_evaluation};
 use crate::views::{
     ChartView, ConfusionMatrix, EvaluationDetail, EvaluationSummary, FairnessGap, FairnessGroupRow,
     HeadlineMetric, MetricValue,
 };
 use crate::{EngineError, Result, Workspace};
 
-/// What an evaluation is asked to compute.
+/// What an evaluation is asked to compute. Stored with the evaluation; with the model's and
+/// the dataset's hashes it is the cache key, so everything that changes the result is here.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EvaluationSettings {
     pub target: String,
     pub pos_label: Option<String>,
     /// Each entry one analysis; several columns are an intersection.
     pub sensitive: Vec<Vec<String>>,
+    /// Explicit bindings of columns to model inputs, when the automatic binding is not used.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<crate::predict::InputBinding>,
+    /// Logged predictions: the column that holds the predicted label (no model is run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prediction_column: Option<String>,
+    /// Logged predictions: the columns that hold the class probabilities.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub probability_columns: Vec<String>,
 }
 
-/// What one blocking run produces.
-struct Computed {
-    task: &'static str,
-    result: Json,
-    predictions: Predictions,
-    truth: Vec<Option<String>>,
-    /// Per row, the sensitive columns' values as a JSON object (for browsing by group).
-    groups: Vec<Option<String>>,
-    load_ms: f64,
-    inference_ms: f64,
-    metrics_ms: f64,
+impl EvaluationSettings {
+    /// Settings for a model run: target, positive label, sensitive analyses.
+    pub fn for_model(target: &str, pos_label: Option<&str>, sensitive: Vec<Vec<String>>) -> Self {
+        Self {
+            target: target.to_owned(),
+            pos_label: pos_label.map(str::to_owned),
+            sensitive,
+            inputs: Vec::new(),
+            prediction_column: None,
+            probability_columns: Vec::new(),
+        }
+    }
+
+    fn to_json(&self) -> Result<String> {
+        serde_json::to_string(self).map_err(|e| EngineError::Decode {
+            what: "settings",
+            reason: e.to_string(),
+        })
+    }
 }
 
-fn elapsed_ms(since: Instant) -> f64 {
-    since.elapsed().as_secs_f64() * 1000.0
+/// The cache key of an evaluation: model bytes (none for logged predictions), dataset bytes and
+/// settings.
+fn cache_key(model_sha256: Option<&str>, dataset_sha256: &str, settings_json: &str) -> String {
+    vigil_store::sha256_hex(
+        format!(
+            "{}\n{dataset_sha256}\n{settings_json}",
+            model_sha256.unwrap_or("")
+        )
+        .as_bytes(),
+    )
 }
 
-/// Loads, predicts and scores, off the async threads.
-fn compute(
-    model_bytes: &[u8],
-    dataset_bytes: &[u8],
+fn dataset_format(name: &str) -> vigil_data::DatasetFormat {
+    if name == "parquet" {
+        vigil_data::DatasetFormat::Parquet
+    } else {
+        vigil_data::DatasetFormat::Csv
+    }
+}
+
+/// Loads the model and the dataset from bytes and runs the evaluation, off the async threads.
+async fn run_off_thread(
+    model_bytes: Option<Vec<u8>>,
+    dataset_bytes: Vec<u8>,
     format: vigil_data::DatasetFormat,
-    settings: &EvaluationSettings,
-) -> Result<Computed> {
-    let started = Instant::now();
-    let model =
-        vigil_infer::Model::load(model_bytes).map_err(crate::predict::PredictError::from)?;
-    let dataset =
-        vigil_data::read_dataset(dataset_bytes, format).map_err(|source| EngineError::Dataset {
-            name: "the stored dataset".to_owned(),
-            source,
+    dataset_name: String,
+    settings: EvaluationSettings,
+    job: JobHandle,
+) -> Result<EvaluationRun> {
+    tokio::task::spawn_blocking(move || {
+        let started = Instant::now();
+        job.report(JobProgress::stage("reading"));
+        let model = match &model_bytes {
+            Some(bytes) => {
+                Some(vigil_infer::Model::load(bytes).map_err(crate::predict::PredictError::from)?)
+            }
+            None => None,
+        };
+        let dataset = vigil_data::read_dataset(&dataset_bytes, format).map_err(|source| {
+            EngineError::Dataset {
+                name: dataset_name,
+                source,
+            }
         })?;
-    let load_ms = elapsed_ms(started);
-    let started = Instant::now();
-    let mut excluded = vec![settings.target.clone()];
-    excluded.extend(settings.sensitive.iter().flatten().cloned());
-    let bindings = bind_inputs(&model, &dataset, &[], &excluded)?;
-    let predictions = predict(&model, &dataset, &bindings, &vigil_infer::Device::cpu())?;
-    let inference_ms = elapsed_ms(started);
-    let started = Instant::now();
-    let (metrics, fairness) = score_all(
-        &dataset,
-        &predictions,
-        None,
-        &settings.target,
-        settings.pos_label.as_deref(),
-        &settings.sensitive,
-    )?;
-    let metrics_ms = elapsed_ms(started);
+        let load_ms = started.elapsed().as_secs_f64() * 1000.0;
+        run_evaluation(model.as_ref(), dataset, &settings, load_ms, &job)
+    })
+    .await
+    .map_err(|e| EngineError::TaskFailed(e.to_string()))?
+}
+
+/// Per row: the true label as text, and the sensitive columns' values as a JSON object (for
+/// browsing predictions by group).
+fn row_context(
+    run: &EvaluationRun,
+    settings: &EvaluationSettings,
+) -> (Vec<Option<String>>, Vec<Option<String>>) {
+    let dataset = &run.dataset;
     let truth = dataset
         .column(&settings.target)
         .map(|c| {
@@ -106,25 +149,23 @@ fn compute(
             })
         })
         .collect();
-    let mut result = serde_json::json!({ "metrics": metrics });
-    if let Some(fairness) = fairness {
-        result["fairness"] = fairness;
+    (truth, groups)
+}
+
+fn outcome(run: &EvaluationRun, settings: &EvaluationSettings) -> EvaluationOutcome {
+    let (truth, groups) = row_context(run, settings);
+    let metrics = metric_rows(&run.metrics);
+    EvaluationOutcome {
+        task: run.task().to_owned(),
+        result_json: run.stored_json().to_string(),
+        metrics,
+        fairness: fairness_rows(run.fairness.as_ref()),
+        predictions: prediction_rows(&run.predictions, &truth, &groups),
+        load_ms: run.timings.load_ms,
+        inference_ms: run.timings.inference_ms,
+        // Scoring as a whole: metrics and fairness.
+        metrics_ms: run.timings.metrics_ms + run.timings.fairness_ms,
     }
-    let task = if predictions.value.is_some() {
-        "regression"
-    } else {
-        "classification"
-    };
-    Ok(Computed {
-        task,
-        result,
-        predictions,
-        truth,
-        groups,
-        load_ms,
-        inference_ms,
-        metrics_ms,
-    })
 }
 
 /// Flattens the metrics section into rows: `accuracy`, `precision/macro`,
@@ -216,8 +257,11 @@ fn fairness_rows(fairness: Option<&Json>) -> Vec<FairnessRow> {
     rows
 }
 
-fn prediction_rows(computed: &Computed) -> Vec<PredictionRow> {
-    let p = &computed.predictions;
+fn prediction_rows(
+    p: &Predictions,
+    truth: &[Option<String>],
+    groups: &[Option<String>],
+) -> Vec<PredictionRow> {
     (0..p.n_rows)
         .map(|row| {
             let probabilities = p.probabilities.as_ref().map(|all| &all[row]);
@@ -225,8 +269,8 @@ fn prediction_rows(computed: &Computed) -> Vec<PredictionRow> {
                 row_index: i64::try_from(row).unwrap_or(i64::MAX),
                 predicted_label: p.label.as_ref().map(|l| label_text(&l[row])),
                 predicted_value: p.value.as_ref().map(|v| f64::from(v[row])),
-                true_label: computed.truth.get(row).cloned().flatten(),
-                groups_json: computed.groups.get(row).cloned().flatten(),
+                true_label: truth.get(row).cloned().flatten(),
+                groups_json: groups.get(row).cloned().flatten(),
                 probabilities_json: probabilities
                     .map(|v| serde_json::to_string(v).unwrap_or_default()),
                 confidence: probabilities
@@ -280,7 +324,9 @@ fn summary(row: &EvaluationRow, metrics: &[MetricValueRow], cached: bool) -> Eva
         model_name: row
             .model_name
             .clone()
+            .or_else(|| row.logged_source.clone())
             .unwrap_or_else(|| "(logged predictions)".to_owned()),
+        logged_predictions: row.model_version_id.is_none(),
         model_version: row.model_version.unwrap_or(0),
         dataset_name: row.dataset_name.clone(),
         status: row.status.clone(),
@@ -308,46 +354,39 @@ impl Workspace {
     ) -> Result<EvaluationSummary> {
         let version = self.store().model_version(version_id).await?;
         let dataset = self.store().dataset(dataset_id).await?;
-        let settings_json = serde_json::to_string(settings).map_err(|e| EngineError::Decode {
-            what: "settings",
-            reason: e.to_string(),
-        })?;
-        let cache_key = vigil_store::sha256_hex(
-            format!("{}\n{}\n{settings_json}", version.sha256, dataset.sha256).as_bytes(),
-        );
-        if !force && let Some(row) = self.store().cached_evaluation(&cache_key).await? {
+        let settings_json = settings.to_json()?;
+        let key = cache_key(Some(&version.sha256), &dataset.sha256, &settings_json);
+        if !force && let Some(row) = self.store().cached_evaluation(&key).await? {
             let metrics = self.store().evaluation_metrics(row.id).await?;
             return Ok(summary(&row, &metrics, true));
         }
         let device = vigil_infer::Device::cpu();
         let id = self
             .store()
-            .start_evaluation(
-                Some(version_id),
+            .start_evaluation(&NewEvaluation {
+                model_version_id: Some(version_id),
+                logged_source: None,
                 dataset_id,
-                &settings_json,
-                &cache_key,
-                device.name(),
+                settings_json: &settings_json,
+                cache_key: &key,
+                device: device.name(),
                 actor,
-            )
+            })
             .await?;
         // Blobs are re-checked against their hashes as they are read.
         let model_bytes = self.store().blobs().get(&version.sha256).await?;
         let dataset_bytes = self.store().blobs().get(&dataset.sha256).await?;
-        let job_settings = settings.clone();
-        let format = if dataset.format == "parquet" {
-            vigil_data::DatasetFormat::Parquet
-        } else {
-            vigil_data::DatasetFormat::Csv
-        };
-        let computed = tokio::task::spawn_blocking(move || {
-            compute(&model_bytes, &dataset_bytes, format, &job_settings)
-        })
-        .await
-        .map_err(|e| EngineError::TaskFailed(e.to_string()))
-        .and_then(|r| r);
-        let computed = match computed {
-            Ok(c) => c,
+        let run = run_off_thread(
+            Some(model_bytes),
+            dataset_bytes,
+            dataset_format(&dataset.format),
+            "the stored dataset".to_owned(),
+            settings.clone(),
+            JobHandle::silent(),
+        )
+        .await;
+        let run = match run {
+            Ok(run) => run,
             Err(error) => {
                 self.store()
                     .fail_evaluation(id, &error.user_message(), actor)
@@ -355,17 +394,8 @@ impl Workspace {
                 return Err(error);
             }
         };
-        let metrics = metric_rows(&computed.result["metrics"]);
-        let outcome = EvaluationOutcome {
-            task: computed.task.to_owned(),
-            result_json: computed.result.to_string(),
-            metrics: metrics.clone(),
-            fairness: fairness_rows(computed.result.get("fairness")),
-            predictions: prediction_rows(&computed),
-            load_ms: computed.load_ms,
-            inference_ms: computed.inference_ms,
-            metrics_ms: computed.metrics_ms,
-        };
+        let outcome = outcome(&run, settings);
+        let metrics = outcome.metrics.clone();
         self.store().finish_evaluation(id, &outcome, actor).await?;
         let row = self.store().evaluation(id).await?;
         Ok(summary(&row, &metrics, false))
@@ -567,58 +597,238 @@ impl Workspace {
     }
 }
 
+/// The files of an evaluation, by path.
+#[derive(Debug, Clone, Copy)]
+pub struct EvaluationFiles<'a> {
+    /// `None` for logged predictions (the settings name the prediction column).
+    pub model: Option<&'a std::path::Path>,
+    /// The model the file is stored as a version of; for logged predictions, the name of the
+    /// system that logged them.
+    pub name: &'a str,
+    pub data: &'a std::path::Path,
+}
+
+/// An evaluation stored from files: the model version it made (none for logged predictions)
+/// and its summary (`cached` when the same files and settings had been evaluated before).
+#[derive(Debug, Clone)]
+pub struct StoredEvaluation {
+    pub version: Option<crate::views::ModelVersionSummary>,
+    pub summary: EvaluationSummary,
+}
+
+async fn read_bytes(path: &std::path::Path) -> Result<Vec<u8>> {
+    // Async reads: a dataset can be large, and this runs on the app's async threads.
+    tokio::fs::read(path)
+        .await
+        .map_err(|source| EngineError::ReadFile {
+            path: path.display().to_string(),
+            source,
+        })
+}
+
+fn file_name(path: &std::path::Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+/// The files' bytes with their hashes and the settings' cache key.
+struct LoadedFiles {
+    model: Option<(Vec<u8>, String)>,
+    data: Vec<u8>,
+    data_format: vigil_data::DatasetFormat,
+    settings_json: String,
+    cache_key: String,
+}
+
+async fn load_files(
+    files: &EvaluationFiles<'_>,
+    settings: &EvaluationSettings,
+) -> Result<LoadedFiles> {
+    if files.name.trim().is_empty() {
+        return Err(EngineError::Usage(if files.model.is_some() {
+            "name the model: its file is stored as a version of that name".to_owned()
+        } else {
+            "name the system that logged the predictions".to_owned()
+        }));
+    }
+    let model = match files.model {
+        Some(path) => {
+            let bytes = read_bytes(path).await?;
+            let sha256 = vigil_store::sha256_hex(&bytes);
+            Some((bytes, sha256))
+        }
+        None => None,
+    };
+    let data_name = files.data.display().to_string();
+    let data_format = vigil_data::DatasetFormat::from_file_name(&data_name).map_err(|source| {
+        EngineError::Dataset {
+            name: data_name.clone(),
+            source,
+        }
+    })?;
+    let data = read_bytes(files.data).await?;
+    let settings_json = settings.to_json()?;
+    let cache_key = cache_key(
+        model.as_ref().map(|(_, sha)| sha.as_str()),
+        &vigil_store::sha256_hex(&data),
+        &settings_json,
+    );
+    Ok(LoadedFiles {
+        model,
+        data,
+        data_format,
+        settings_json,
+        cache_key,
+    })
+}
+
 impl Workspace {
-    /// Registers a model file as a version of `model_name` and a dataset file (both content
-    /// addressed: the same bytes are the same version or dataset), then evaluates the version on
-    /// the dataset and stores the result (`vigil eval --register`).
-    pub async fn register_and_evaluate(
+    /// The stored evaluation of the same bytes and settings under the same name, if any.
+    async fn cached_file_evaluation(
         &self,
-        model_path: &std::path::Path,
-        data_path: &std::path::Path,
-        model_name: &str,
+        files: &EvaluationFiles<'_>,
+        loaded: &LoadedFiles,
+    ) -> Result<Option<StoredEvaluation>> {
+        let Some(row) = self.store().cached_evaluation(&loaded.cache_key).await? else {
+            return Ok(None);
+        };
+        // The same bytes dropped under another model name are another model's version: its
+        // evaluation is not this one's.
+        let same_name = match (&loaded.model, &row.model_name, &row.logged_source) {
+            (Some(_), Some(model), _) => model == files.name,
+            (None, None, Some(source)) => source == files.name,
+            _ => false,
+        };
+        if !same_name {
+            return Ok(None);
+        }
+        let version = match row.model_version_id {
+            Some(id) => Some(self.store().model_version(id).await?.into()),
+            None => None,
+        };
+        let metrics = self.store().evaluation_metrics(row.id).await?;
+        Ok(Some(StoredEvaluation {
+            version,
+            summary: summary(&row, &metrics, true),
+        }))
+    }
+
+    /// Stores a finished run with its model version and dataset, in that order; the dataset's
+    /// profile comes from the run, so the file is not read again.
+    async fn store_run(
+        &self,
+        files: &EvaluationFiles<'_>,
+        loaded: &LoadedFiles,
+        run: &EvaluationRun,
         settings: &EvaluationSettings,
         actor: &str,
-    ) -> Result<(crate::views::ModelVersionSummary, EvaluationSummary)> {
-        // Async reads: a dataset can be large, and this runs on the app's async threads.
-        let read = |path: &std::path::Path| {
-            let path = path.to_owned();
-            async move {
-                tokio::fs::read(&path)
-                    .await
-                    .map_err(|source| EngineError::ReadFile {
-                        path: path.display().to_string(),
-                        source,
-                    })
-            }
+    ) -> Result<StoredEvaluation> {
+        let version = match (&loaded.model, files.model) {
+            (Some((bytes, _)), Some(path)) => Some(
+                self.import_model_version(
+                    &crate::import::ModelFile {
+                        model_name: files.name,
+                        model_description: "",
+                        source: &file_name(path),
+                        notes: "",
+                        bytes,
+                    },
+                    actor,
+                )
+                .await?
+                .item,
+            ),
+            _ => None,
         };
-        let file_name = |path: &std::path::Path| {
-            path.file_name().map_or_else(
-                || path.display().to_string(),
-                |n| n.to_string_lossy().into_owned(),
-            )
-        };
-        let version = self
-            .register_model_file(model_path, model_name, "", "", actor)
-            .await?
-            .item;
-        let data_bytes = read(data_path).await?;
-        let data_source = file_name(data_path);
+        let data_source = file_name(files.data);
         let dataset = self
-            .import_dataset(
+            .import_profiled_dataset(
                 &crate::import::DatasetFile {
                     name: &data_source,
                     description: "",
                     source: &data_source,
-                    bytes: &data_bytes,
+                    bytes: &loaded.data,
                 },
+                &run.dataset.profile,
                 actor,
             )
-            .await?
-            .item;
-        let summary = self
-            .evaluate_version(version.id, dataset.id, settings, false, actor)
             .await?;
-        Ok((version, summary))
+        let id = self
+            .store()
+            .start_evaluation(&NewEvaluation {
+                model_version_id: version.as_ref().map(|v| v.id),
+                logged_source: version.is_none().then_some(files.name),
+                dataset_id: dataset.id,
+                settings_json: &loaded.settings_json,
+                cache_key: &loaded.cache_key,
+                device: vigil_infer::Device::cpu().name(),
+                actor,
+            })
+            .await?;
+        let outcome = outcome(run, settings);
+        let metrics = outcome.metrics.clone();
+        self.store().finish_evaluation(id, &outcome, actor).await?;
+        let row = self.store().evaluation(id).await?;
+        Ok(StoredEvaluation {
+            version,
+            summary: summary(&row, &metrics, false),
+        })
+    }
+
+    /// Evaluates files into the workspace. Everything is computed first: when reading,
+    /// inference or scoring fails, or `job` is cancelled, nothing is stored. Then the model
+    /// file becomes a version of `files.name` (content addressed), the dataset is registered
+    /// and the evaluation stored. The same bytes and settings under the same name return the
+    /// stored result at once (marked cached), unless `force`.
+    pub async fn evaluate_files(
+        &self,
+        files: &EvaluationFiles<'_>,
+        settings: &EvaluationSettings,
+        force: bool,
+        job: &JobHandle,
+        actor: &str,
+    ) -> Result<StoredEvaluation> {
+        job.report(JobProgress::stage("reading"));
+        let loaded = load_files(files, settings).await?;
+        if !force && let Some(cached) = self.cached_file_evaluation(files, &loaded).await? {
+            return Ok(cached);
+        }
+        let run = run_off_thread(
+            loaded.model.as_ref().map(|(bytes, _)| bytes.clone()),
+            loaded.data.clone(),
+            loaded.data_format,
+            files.data.display().to_string(),
+            settings.clone(),
+            job.clone(),
+        )
+        .await?;
+        if job.is_cancelled() {
+            return Err(crate::predict::PredictError::Cancelled {
+                done: run.predictions.n_rows,
+                total: run.predictions.n_rows,
+            }
+            .into());
+        }
+        job.report(JobProgress::stage("saving"));
+        self.store_run(files, &loaded, &run, settings, actor).await
+    }
+
+    /// Stores a run that was computed from `files` (`vigil eval --register`), unless the same
+    /// bytes and settings are stored already: then that evaluation is returned, marked cached.
+    pub async fn store_evaluation_run(
+        &self,
+        files: &EvaluationFiles<'_>,
+        run: &EvaluationRun,
+        settings: &EvaluationSettings,
+        actor: &str,
+    ) -> Result<StoredEvaluation> {
+        let loaded = load_files(files, settings).await?;
+        if let Some(cached) = self.cached_file_evaluation(files, &loaded).await? {
+            return Ok(cached);
+        }
+        self.store_run(files, &loaded, run, settings, actor).await
     }
 }
 
@@ -650,26 +860,42 @@ pub async fn preview_dataset(path: &std::path::Path) -> Result<crate::views::Dat
 }
 
 impl Workspace {
-    /// The evaluate form's action: register the files and store the evaluation.
+    /// The evaluate form's action: evaluate the files (a model, or logged predictions) into the
+    /// workspace, reporting progress to `job`.
+    /// `job_id` names the run for [`Workspace::cancel_job`]; `report` hears its progress.
     pub async fn evaluate_model_file(
         &self,
         request: &crate::views::EvaluateFileRequest,
+        job_id: &str,
+        report: impl Fn(JobProgress) + Send + Sync + 'static,
         actor: &str,
     ) -> Result<EvaluationSummary> {
+        let job = JobHandle::new(report);
+        let _tracked = self.track_job(job_id, &job);
+        let blank_is_none = |text: &Option<String>| {
+            text.as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+        };
+        let model_path = blank_is_none(&request.model_path);
+        let prediction_column = blank_is_none(&request.prediction_column);
         let settings = EvaluationSettings {
             target: request.target.clone(),
-            pos_label: request.pos_label.clone().filter(|p| !p.trim().is_empty()),
+            pos_label: blank_is_none(&request.pos_label),
             sensitive: request.sensitive.iter().map(|c| vec![c.clone()]).collect(),
+            inputs: Vec::new(),
+            prediction_column,
+            probability_columns: request.probability_columns.clone(),
         };
-        let (_, summary) = self
-            .register_and_evaluate(
-                std::path::Path::new(&request.model_path),
-                std::path::Path::new(&request.data_path),
-                &request.model_name,
-                &settings,
-                actor,
-            )
-            .await?;
-        Ok(summary)
+        let files = EvaluationFiles {
+            model: model_path.as_deref().map(std::path::Path::new),
+            name: &request.model_name,
+            data: std::path::Path::new(&request.data_path),
+        };
+        Ok(self
+            .evaluate_files(&files, &settings, request.force, &job, actor)
+            .await?
+            .summary)
     }
 }

@@ -212,6 +212,7 @@ pub fn typescript_bindings() -> String {
         ChartView::decl(),
         DatasetPreview::decl(),
         EvaluateFileRequest::decl(),
+        crate::run::JobProgress::decl(),
         ConfusionMatrix::decl(),
         EvaluationDetail::decl(),
         EvaluationSummary::decl(),
@@ -270,11 +271,15 @@ pub struct HeadlineMetric {
 pub struct EvaluationSummary {
     #[ts(type = "number")]
     pub id: i64,
+    /// The model's name; for logged predictions, the system that logged them.
     pub model_name: String,
+    /// 0 for logged predictions.
     #[ts(type = "number")]
     pub model_version: i64,
+    /// Whether the evaluation scored predictions logged in the dataset (no model was run).
+    pub logged_predictions: bool,
     pub dataset_name: String,
-    /// `running`, `done` or `failed`.
+    /// `running`, `done`, `failed` or `cancelled`.
     pub status: String,
     /// `classification` or `regression`.
     pub task: Option<String>,
@@ -373,11 +378,22 @@ pub struct DatasetPreview {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct EvaluateFileRequest {
-    pub model_path: String,
+    /// `None` (or blank) to score predictions logged in the dataset.
+    pub model_path: Option<String>,
     pub data_path: String,
+    /// The model's name; for logged predictions, the system that logged them.
     pub model_name: String,
     pub target: String,
     pub pos_label: Option<String>,
     /// One column per entry.
     pub sensitive: Vec<String>,
+    /// Logged predictions: the column of predicted labels.
+    #[serde(default)]
+    pub prediction_column: Option<String>,
+    /// Logged predictions: the columns of class probabilities, in class order.
+    #[serde(default)]
+    pub probability_columns: Vec<String>,
+    /// Evaluate again even when the same files and settings were evaluated before.
+    #[serde(default)]
+    pub force: bool,
 }

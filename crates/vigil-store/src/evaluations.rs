@@ -24,6 +24,8 @@ pub struct EvaluationRow {
     pub created_by: String,
     pub task: Option<String>,
     pub result_json: Option<String>,
+    /// For logged predictions (no model version): the system that logged them.
+    pub logged_source: Option<String>,
     /// Joined for display.
     pub model_name: Option<String>,
     pub model_version: Option<i64>,
@@ -81,29 +83,36 @@ const SELECT: &str =
      LEFT JOIN models m ON m.id = v.model_id
      JOIN datasets d ON d.id = e.dataset_id";
 
+/// An evaluation about to run.
+#[derive(Debug, Clone, Copy)]
+pub struct NewEvaluation<'a> {
+    /// `None` for logged predictions.
+    pub model_version_id: Option<i64>,
+    /// For logged predictions: the system that logged them.
+    pub logged_source: Option<&'a str>,
+    pub dataset_id: i64,
+    pub settings_json: &'a str,
+    pub cache_key: &'a str,
+    pub device: &'a str,
+    pub actor: &'a str,
+}
+
 impl Store {
     /// Records a started evaluation and returns its id.
-    pub async fn start_evaluation(
-        &self,
-        model_version_id: Option<i64>,
-        dataset_id: i64,
-        settings_json: &str,
-        cache_key: &str,
-        device: &str,
-        actor: &str,
-    ) -> Result<i64> {
+    pub async fn start_evaluation(&self, new: &NewEvaluation<'_>) -> Result<i64> {
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO evaluations (model_version_id, dataset_id, settings_json, cache_key, status,
-                                      device, started_at, created_by)
-             VALUES (?, ?, ?, ?, 'running', ?, ?, ?) RETURNING id",
+            "INSERT INTO evaluations (model_version_id, logged_source, dataset_id, settings_json,
+                                      cache_key, status, device, started_at, created_by)
+             VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?) RETURNING id",
         )
-        .bind(model_version_id)
-        .bind(dataset_id)
-        .bind(settings_json)
-        .bind(cache_key)
-        .bind(device)
+        .bind(new.model_version_id)
+        .bind(new.logged_source)
+        .bind(new.dataset_id)
+        .bind(new.settings_json)
+        .bind(new.cache_key)
+        .bind(new.device)
         .bind(now_rfc3339())
-        .bind(actor)
+        .bind(new.actor)
         .fetch_one(self.pool())
         .await?;
         Ok(id)

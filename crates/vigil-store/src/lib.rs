@@ -25,7 +25,7 @@ pub use audit::{AuditEventRow, AuditVerification, GENESIS_HASH, verify_chain};
 pub use blobs::{BlobStore, sha256_hex};
 pub use datasets::{DatasetRow, NewDataset};
 pub use evaluations::{
-    EvaluationOutcome, EvaluationRow, FairnessRow, MetricValueRow, PredictionRow,
+    EvaluationOutcome, EvaluationRow, FairnessRow, MetricValueRow, NewEvaluation, PredictionRow,
 };
 pub use feedback::{FeedbackRow, NewFeedback, PredictionQuery, PredictionWithFeedback};
 pub use models::{ModelRow, ModelVersionRow, NewModelVersion, VersionImport};

@@ -3,6 +3,7 @@ import { mockIPC } from '@tauri-apps/api/mocks';
 import {
   GENERIC_ERROR_MESSAGE,
   annotatePrediction,
+  cancelJob,
   compareEvaluations,
   evaluateModelFile,
   getDriftCell,
@@ -28,7 +29,14 @@ import {
   verifyAuditLog,
   workspaceInfo,
 } from './api';
-import type { Annotation, EvaluateFileRequest, IpcError, MonitorFileRequest, PredictionFilter } from './bindings';
+import type {
+  Annotation,
+  EvaluateFileRequest,
+  IpcError,
+  JobProgress,
+  MonitorFileRequest,
+  PredictionFilter,
+} from './bindings';
 import {
   AUDIT_EVENTS,
   AUDIT_BROKEN,
@@ -46,6 +54,7 @@ import {
   MONITORING_DETAIL,
   MONITORING_RUNS,
   WORKSPACE,
+  channelSender,
   mockCommands,
   predictionPage,
   predictionRow,
@@ -183,16 +192,21 @@ describe('api commands', () => {
     });
   });
 
-  it('previews a dataset by path and evaluates a model file with the request', async () => {
-    const seen: Array<{ cmd: string; args: unknown }> = [];
+  it('previews a dataset by path and evaluates a model file with the request, job id and a progress channel', async () => {
+    const seen: Array<{ cmd: string; args: Record<string, unknown> }> = [];
     const stored = { ...EVALUATIONS[0]!, id: 4, cached: true };
     mockIPC((cmd, args) => {
-      seen.push({ cmd, args });
+      seen.push({ cmd, args: args as Record<string, unknown> });
       switch (cmd) {
         case 'preview_dataset':
           return DATASET_PREVIEW;
-        case 'evaluate_model_file':
+        case 'evaluate_model_file': {
+          // The backend reports through the channel before it answers.
+          const send = channelSender<JobProgress>((args as Record<string, unknown>).onProgress);
+          send({ stage: 'reading', done: 0, total: 0 });
+          send({ stage: 'inference', done: 512, total: 1200 });
           return stored;
+        }
       }
       throw new Error(`unknown ${cmd}`);
     });
@@ -203,14 +217,40 @@ describe('api commands', () => {
       target: 'defaulted',
       posLabel: null,
       sensitive: ['sex'],
+      predictionColumn: null,
+      probabilityColumns: [],
+      force: false,
     };
+    const progress: JobProgress[] = [];
 
     expect(await previewDataset('/d/loans.csv')).toEqual(DATASET_PREVIEW);
-    expect(await evaluateModelFile(request)).toEqual(stored);
-    expect(seen).toEqual([
-      { cmd: 'preview_dataset', args: { path: '/d/loans.csv' } },
-      { cmd: 'evaluate_model_file', args: { request } },
+    expect(await evaluateModelFile(request, 'job-1', (p) => progress.push(p))).toEqual(stored);
+    expect(seen.map((s) => s.cmd)).toEqual(['preview_dataset', 'evaluate_model_file']);
+    expect(seen[0]!.args).toEqual({ path: '/d/loans.csv' });
+    const { request: sent, jobId, onProgress } = seen[1]!.args;
+    expect(Object.keys(seen[1]!.args).sort()).toEqual(['jobId', 'onProgress', 'request']);
+    expect(sent).toEqual(request);
+    expect(jobId).toBe('job-1');
+    // Sent to Rust as a channel reference.
+    expect(JSON.stringify(onProgress)).toMatch(/^"__CHANNEL__:\d+"$/);
+    expect(progress).toEqual([
+      { stage: 'reading', done: 0, total: 0 },
+      { stage: 'inference', done: 512, total: 1200 },
     ]);
+  });
+
+  it('cancels a job by id and says whether it was running', async () => {
+    const seen: unknown[] = [];
+    mockCommands({
+      cancel_job: (args: Record<string, unknown>) => {
+        seen.push(args);
+        return args.jobId === 'job-1';
+      },
+    });
+
+    expect(await cancelJob('job-1')).toBe(true);
+    expect(await cancelJob('job-2')).toBe(false);
+    expect(seen).toEqual([{ jobId: 'job-1' }, { jobId: 'job-2' }]);
   });
 
   it('normalises the errors of preview_dataset and evaluate_model_file', async () => {
@@ -229,14 +269,21 @@ describe('api commands', () => {
     });
     expect(
       await rejectionOf(
-        evaluateModelFile({
-          modelPath: '/m.onnx',
-          dataPath: '/d.csv',
-          modelName: 'm',
-          target: 'y',
-          posLabel: null,
-          sensitive: [],
-        }),
+        evaluateModelFile(
+          {
+            modelPath: '/m.onnx',
+            dataPath: '/d.csv',
+            modelName: 'm',
+            target: 'y',
+            posLabel: null,
+            sensitive: [],
+            predictionColumn: null,
+            probabilityColumns: [],
+            force: false,
+          },
+          'job-1',
+          () => {},
+        ),
       ),
     ).toEqual({ code: 'internal', message: GENERIC_ERROR_MESSAGE });
   });
@@ -602,7 +649,7 @@ describe('api commands', () => {
 
 describe('toIpcError / isIpcError', () => {
   it('recognises every backend error code', () => {
-    for (const code of ['not_found', 'invalid_input', 'conflict', 'storage', 'internal'] as const) {
+    for (const code of ['not_found', 'invalid_input', 'conflict', 'storage', 'internal', 'cancelled'] as const) {
       expect(isIpcError({ code, message: 'm' })).toBe(true);
       expect(toIpcError({ code, message: 'm' })).toEqual({ code, message: 'm' });
     }

@@ -6,7 +6,7 @@
 // into an `IpcError` with code "internal" and a generic sentence: the raw text of
 // unknown errors is never shown to the user.
 
-import { invoke } from '@tauri-apps/api/core';
+import { Channel, invoke } from '@tauri-apps/api/core';
 import type {
   AliasEvent,
   Annotation,
@@ -25,6 +25,7 @@ import type {
   GatePolicy,
   GateReport,
   IpcError,
+  JobProgress,
   ModelLifecycle,
   ModelSummary,
   MonitorFileRequest,
@@ -38,13 +39,18 @@ import type {
 
 export type { IpcError } from './bindings';
 
-const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
-  'not_found',
-  'invalid_input',
-  'conflict',
-  'storage',
-  'internal',
-]);
+// A `Record` over `ErrorCode`, so that a code added to the backend fails to compile here
+// until it is listed (an unknown code would otherwise read as a malformed error).
+const ERROR_CODES: ReadonlySet<string> = new Set(
+  Object.keys({
+    not_found: true,
+    invalid_input: true,
+    conflict: true,
+    storage: true,
+    internal: true,
+    cancelled: true,
+  } satisfies Record<ErrorCode, true>),
+);
 
 /** Shown when a command fails in a way the backend did not describe. */
 export const GENERIC_ERROR_MESSAGE =
@@ -144,12 +150,27 @@ export function previewDataset(path: string): Promise<DatasetPreview> {
 }
 
 /**
- * Evaluates an ONNX model file against a dataset file and stores the result in
- * the workspace. `cached` is true when the same model, data and settings were
- * evaluated before and the stored result is returned.
+ * Evaluates an ONNX model file (or, when `modelPath` is null, the predictions logged in
+ * the dataset) against a dataset file and stores the result in the workspace. `cached` is
+ * true when the same model, data and settings were evaluated before and the stored result
+ * is returned (unless `force`). The backend reports where the run is through `onProgress`;
+ * `jobId` names the run for `cancelJob`. A run that fails or is cancelled stores nothing.
  */
-export function evaluateModelFile(request: EvaluateFileRequest): Promise<EvaluationSummary> {
-  return call<EvaluationSummary>('evaluate_model_file', { request });
+export function evaluateModelFile(
+  request: EvaluateFileRequest,
+  jobId: string,
+  onProgress: (progress: JobProgress) => void,
+): Promise<EvaluationSummary> {
+  const channel = new Channel<JobProgress>(onProgress);
+  return call<EvaluationSummary>('evaluate_model_file', { request, jobId, onProgress: channel });
+}
+
+/**
+ * Asks the backend to stop the run started with `jobId`. False when that run is no longer
+ * running (it finished, failed, or was never started); the run itself then settles as usual.
+ */
+export function cancelJob(jobId: string): Promise<boolean> {
+  return call<boolean>('cancel_job', { jobId });
 }
 
 /**

@@ -61,13 +61,33 @@ export type DatasetSummary = { id: number, name: string, description: string, sh
 
 export type DriftCellDetail = { column: string, window: string, kind: string, method: string, reason: string, score: number, threshold: number, drifted: boolean, statistics: Array<NamedNumber>, chart: ChartView, };
 
-export type ErrorCode = "not_found" | "invalid_input" | "conflict" | "storage" | "internal";
+export type ErrorCode = "not_found" | "invalid_input" | "conflict" | "storage" | "internal" | "cancelled";
 
-export type EvaluateFileRequest = { modelPath: string, dataPath: string, modelName: string, target: string, posLabel: string | null, 
+export type EvaluateFileRequest = { 
+/**
+ * `None` (or blank) to score predictions logged in the dataset.
+ */
+modelPath: string | null, dataPath: string, 
+/**
+ * The model's name; for logged predictions, the system that logged them.
+ */
+modelName: string, target: string, posLabel: string | null, 
 /**
  * One column per entry.
  */
-sensitive: Array<string>, };
+sensitive: Array<string>, 
+/**
+ * Logged predictions: the column of predicted labels.
+ */
+predictionColumn: string | null, 
+/**
+ * Logged predictions: the columns of class probabilities, in class order.
+ */
+probabilityColumns: Array<string>, 
+/**
+ * Evaluate again even when the same files and settings were evaluated before.
+ */
+force: boolean, };
 
 export type EvaluationDetail = { summary: EvaluationSummary, metrics: Array<MetricValue>, confusionMatrix: ConfusionMatrix | null, fairnessGaps: Array<FairnessGap>, fairnessGroups: Array<FairnessGroupRow>, 
 /**
@@ -75,9 +95,21 @@ export type EvaluationDetail = { summary: EvaluationSummary, metrics: Array<Metr
  */
 settings: string, };
 
-export type EvaluationSummary = { id: number, modelName: string, modelVersion: number, datasetName: string, 
+export type EvaluationSummary = { id: number, 
 /**
- * `running`, `done` or `failed`.
+ * The model's name; for logged predictions, the system that logged them.
+ */
+modelName: string, 
+/**
+ * 0 for logged predictions.
+ */
+modelVersion: number, 
+/**
+ * Whether the evaluation scored predictions logged in the dataset (no model was run).
+ */
+loggedPredictions: boolean, datasetName: string, 
+/**
+ * `running`, `done`, `failed` or `cancelled`.
  */
 status: string, 
 /**
@@ -149,6 +181,16 @@ export type HeatCell = {
 level: number, drifted: boolean, score: number, method: string, };
 
 export type IpcError = { code: ErrorCode, message: string, };
+
+export type JobProgress = { 
+/**
+ * `reading`, `inference`, `scoring` or `saving`.
+ */
+stage: string, 
+/**
+ * Rows done and rows in all (inference); both 0 for the stages that are not counted.
+ */
+done: number, total: number, };
 
 export type MetricDelta = { name: string, first: number | null, second: number | null, difference: number | null, 
 /**

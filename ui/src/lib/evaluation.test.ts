@@ -8,11 +8,13 @@ import {
   headlineLabel,
   heatClass,
   heatRows,
+  inputBindingText,
   intervalExcludesZero,
   largestGap,
   metricDescription,
   metricLabel,
   metricTables,
+  modelLabel,
   parseSettings,
 } from './evaluation';
 import type { EvaluationSummary, FairnessGap, MetricValue } from './bindings';
@@ -113,25 +115,66 @@ describe('largestGap', () => {
 });
 
 describe('parseSettings', () => {
+  const NONE = { inputs: [], predictionColumn: null, probabilityColumns: [] };
+
   it('reads target, positive label and sensitive columns (intersections too)', () => {
     expect(parseSettings('{"target":"y","pos_label":"yes","sensitive":[["sex"],["sex","race"]]}')).toEqual({
       target: 'y',
       positiveLabel: 'yes',
       sensitive: [['sex'], ['sex', 'race']],
+      ...NONE,
       parsed: true,
     });
     expect(parseSettings('{"target_column":"y","positive_label":1,"sensitive_columns":["sex"]}')).toEqual({
       target: 'y',
       positiveLabel: '1',
       sensitive: [['sex']],
+      ...NONE,
       parsed: true,
     });
     expect(parseSettings('{"target":"y","pos_label":null}')).toEqual({
       target: 'y',
       positiveLabel: null,
       sensitive: [],
+      ...NONE,
       parsed: true,
     });
+  });
+
+  it('reads the logged-prediction columns and the explicit model inputs', () => {
+    expect(
+      parseSettings(
+        '{"target":"y","pos_label":null,"sensitive":[["sex"]],"prediction_column":"y_pred","probability_columns":["p_0","p_1"]}',
+      ),
+    ).toEqual({
+      target: 'y',
+      positiveLabel: null,
+      sensitive: [['sex']],
+      inputs: [],
+      predictionColumn: 'y_pred',
+      probabilityColumns: ['p_0', 'p_1'],
+      parsed: true,
+    });
+    const withInputs = parseSettings(
+      '{"target":"y","pos_label":null,"sensitive":[],"inputs":[{"input":"X","columns":["a","b"]},{"input":"mask","columns":["m"]}]}',
+    );
+    expect(withInputs.inputs).toEqual([
+      { input: 'X', columns: ['a', 'b'] },
+      { input: 'mask', columns: ['m'] },
+    ]);
+    expect(withInputs.inputs.map(inputBindingText)).toEqual(['X = a, b', 'mask = m']);
+    expect(withInputs.predictionColumn).toBeNull();
+    expect(withInputs.probabilityColumns).toEqual([]);
+  });
+
+  it('skips logged-prediction and input settings it cannot read', () => {
+    const settings = parseSettings(
+      '{"target":"y","prediction_column":"","probability_columns":"p_1","inputs":[{"input":"X"},{"columns":["a"]},"X=a",{"input":"Y","columns":["b",null]}]}',
+    );
+    expect(settings.predictionColumn).toBeNull();
+    expect(settings.probabilityColumns).toEqual([]);
+    expect(settings.inputs).toEqual([{ input: 'Y', columns: ['b'] }]);
+    expect(parseSettings('{"target":"y","inputs":{"input":"X","columns":["a"]}}').inputs).toEqual([]);
   });
 
   it('says when the text is not a settings object', () => {
@@ -184,5 +227,21 @@ describe('evaluationsByVersion', () => {
     expect(evaluationsByVersion(COMPARABLE_EVALUATIONS, 'sentiment').get(1)?.map((e) => e.id)).toEqual([2]);
     expect(evaluationsByVersion(COMPARABLE_EVALUATIONS, 'unknown').size).toBe(0);
     expect(evaluationsByVersion([], 'credit-risk').size).toBe(0);
+  });
+
+  it('leaves out predictions logged by a system of the same name: they are no version of the model', () => {
+    const logged: EvaluationSummary = { ...COMPARABLE_EVALUATIONS[0]!, id: 99, modelVersion: 0, loggedPredictions: true };
+    const byVersion = evaluationsByVersion([logged, ...COMPARABLE_EVALUATIONS], 'credit-risk');
+    expect([...byVersion.keys()].sort()).toEqual([2, 3]);
+    expect([...byVersion.values()].flat().map((e) => e.id)).not.toContain(99);
+  });
+});
+
+describe('modelLabel', () => {
+  it('names the model version, or the system that logged the predictions', () => {
+    expect(modelLabel(EVALUATIONS[0]!)).toBe('credit-risk v2');
+    expect(modelLabel({ modelName: 'fraud-service', modelVersion: 0, loggedPredictions: true })).toBe(
+      'fraud-service · logged predictions',
+    );
   });
 });

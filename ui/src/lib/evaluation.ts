@@ -168,8 +168,18 @@ export function defaultComparison(list: EvaluationSummary[]): { first: number; s
 }
 
 /**
+ * What an evaluation evaluated: "credit-risk v2", or "fraud-service · logged predictions"
+ * for predictions a system logged in the dataset (they have no model version).
+ */
+export function modelLabel(summary: Pick<EvaluationSummary, 'modelName' | 'modelVersion' | 'loggedPredictions'>): string {
+  if (summary.loggedPredictions) return `${summary.modelName} · logged predictions`;
+  return summary.modelVersion > 0 ? `${summary.modelName} v${summary.modelVersion}` : summary.modelName;
+}
+
+/**
  * A model's evaluations grouped by the version evaluated, each group in the order of `list`
- * (the engine's, newest first). Versions never evaluated have no entry.
+ * (the engine's, newest first). Versions never evaluated have no entry, and logged
+ * predictions are no version of the model even when their system bears its name.
  */
 export function evaluationsByVersion(
   list: readonly EvaluationSummary[],
@@ -177,7 +187,7 @@ export function evaluationsByVersion(
 ): Map<number, EvaluationSummary[]> {
   const byVersion = new Map<number, EvaluationSummary[]>();
   for (const evaluation of list) {
-    if (evaluation.modelName !== modelName) continue;
+    if (evaluation.modelName !== modelName || evaluation.loggedPredictions) continue;
     const group = byVersion.get(evaluation.modelVersion);
     if (group) group.push(evaluation);
     else byVersion.set(evaluation.modelVersion, [evaluation]);
@@ -376,13 +386,30 @@ export function largestGap(gap: FairnessGap): GapKey | null {
   return best;
 }
 
+/** Dataset columns bound by hand to one model input. */
+export interface InputBindingView {
+  input: string;
+  columns: string[];
+}
+
 export interface EvaluationSettingsView {
   target: string | null;
   positiveLabel: string | null;
   /** Each entry one analysis; several columns form an intersection. */
   sensitive: string[][];
+  /** Explicit bindings of columns to model inputs; empty when the automatic binding was used. */
+  inputs: InputBindingView[];
+  /** Logged predictions: the column of predicted labels; null when a model was run. */
+  predictionColumn: string | null;
+  /** Logged predictions: the columns of class probabilities, in class order. */
+  probabilityColumns: string[];
   /** False when the text is not a JSON object. */
   parsed: boolean;
+}
+
+/** One input binding as the settings show it: `X = a, b`. */
+export function inputBindingText(binding: InputBindingView): string {
+  return `${binding.input} = ${binding.columns.join(', ')}`;
 }
 
 function firstOf(object: Record<string, unknown>, keys: string[]): unknown {
@@ -398,6 +425,25 @@ function scalarText(value: unknown): string | null {
   return null;
 }
 
+/** The names in a list of column names, skipping anything that is not one. */
+function columnList(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return value.map(scalarText).filter((c): c is string => c !== null && c !== '');
+}
+
+function inputBindings(value: unknown): InputBindingView[] {
+  if (!Array.isArray(value)) return [];
+  const bindings: InputBindingView[] = [];
+  for (const entry of value) {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) continue;
+    const { input, columns } = entry as { input?: unknown; columns?: unknown };
+    const name = scalarText(input);
+    const bound = columnList(columns);
+    if (name !== null && name !== '' && bound.length > 0) bindings.push({ input: name, columns: bound });
+  }
+  return bindings;
+}
+
 /** Reads the stored settings JSON for display. */
 export function parseSettings(text: string): EvaluationSettingsView {
   let value: unknown;
@@ -407,7 +453,15 @@ export function parseSettings(text: string): EvaluationSettingsView {
     value = undefined;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { target: null, positiveLabel: null, sensitive: [], parsed: false };
+    return {
+      target: null,
+      positiveLabel: null,
+      sensitive: [],
+      inputs: [],
+      predictionColumn: null,
+      probabilityColumns: [],
+      parsed: false,
+    };
   }
   const object = value as Record<string, unknown>;
   const target = scalarText(firstOf(object, ['target', 'target_column', 'targetColumn']));
@@ -435,5 +489,14 @@ export function parseSettings(text: string): EvaluationSettingsView {
     const column = scalarText(rawSensitive);
     if (column !== null) sensitive.push([column]);
   }
-  return { target, positiveLabel, sensitive, parsed: true };
+  const predictionColumn = scalarText(firstOf(object, ['prediction_column', 'predictionColumn']));
+  return {
+    target,
+    positiveLabel,
+    sensitive,
+    inputs: inputBindings(object.inputs),
+    predictionColumn: predictionColumn === '' ? null : predictionColumn,
+    probabilityColumns: columnList(firstOf(object, ['probability_columns', 'probabilityColumns'])),
+    parsed: true,
+  };
 }

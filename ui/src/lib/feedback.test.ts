@@ -136,7 +136,9 @@ describe('feedback helpers', () => {
       '#2 · credit-risk v1 on reviews (failed)',
       '#1 · house-prices v1 on houses',
     ]);
-    expect(evaluationLabel({ ...EVALUATIONS[0]!, modelVersion: 0, modelName: 'logged' })).toBe('#3 · logged on loans-2024q1');
+    expect(
+      evaluationLabel({ ...EVALUATIONS[0]!, modelVersion: 0, loggedPredictions: true, modelName: 'fraud-service' }),
+    ).toBe('#3 · fraud-service · logged predictions on loans-2024q1');
   });
 });
 

@@ -3,6 +3,7 @@
 // interval, contradictions) comes from the engine; nothing here computes a statistic.
 
 import type { EvaluationSummary, FeedbackPerformance, FeedbackView, PredictionFilter } from './bindings';
+import { modelLabel } from './evaluation';
 import { formatCount, formatMetric, plural } from './format';
 
 /** Rows shown (and fetched) at a time. */
@@ -136,9 +137,9 @@ export function correctText(correct: boolean | null): string {
   return correct ? 'yes' : 'no';
 }
 
-/** "#3 · credit-risk v2 on loans-2024q1"; logged predictions have no model version (0). */
+/** "#3 · credit-risk v2 on loans-2024q1"; "#4 · fraud-service · logged predictions on …". */
 export function evaluationLabel(summary: EvaluationSummary): string {
-  const model = summary.modelVersion > 0 ? `${summary.modelName} v${summary.modelVersion}` : summary.modelName;
+  const model = modelLabel(summary);
   const status = summary.status === 'done' ? '' : ` (${summary.status})`;
   return `#${summary.id} · ${model} on ${summary.datasetName}${status}`;
 }

@@ -109,6 +109,14 @@ export function groupColumns(columns: readonly ColumnSummary[], target: string):
   return columns.filter((column) => GROUP_KINDS.has(column.kind) && column.name !== target).map((c) => c.name);
 }
 
+/** Column kinds offered as class probabilities: the ones that hold numbers. */
+export const NUMBER_KINDS: ReadonlySet<ColumnKind> = new Set<ColumnKind>(['number', 'integer']);
+
+/** The columns offered as class probabilities: numeric ones other than `excluded`, in the dataset's order. */
+export function numberColumns(columns: readonly ColumnSummary[], excluded: readonly string[]): string[] {
+  return columns.filter((column) => NUMBER_KINDS.has(column.kind) && !excluded.includes(column.name)).map((c) => c.name);
+}
+
 /** How long typing in a path field must pause before the file is read. */
 export const PREVIEW_DELAY_MS = 300;
 

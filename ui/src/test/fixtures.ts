@@ -163,6 +163,7 @@ export const EVALUATIONS: EvaluationSummary[] = [
     id: 3,
     modelName: 'credit-risk',
     modelVersion: 2,
+    loggedPredictions: false,
     datasetName: 'loans-2024q1',
     status: 'done',
     task: 'classification',
@@ -182,6 +183,7 @@ export const EVALUATIONS: EvaluationSummary[] = [
     id: 2,
     modelName: 'credit-risk',
     modelVersion: 1,
+    loggedPredictions: false,
     datasetName: 'reviews',
     status: 'failed',
     task: null,
@@ -197,6 +199,7 @@ export const EVALUATIONS: EvaluationSummary[] = [
     id: 1,
     modelName: 'house-prices',
     modelVersion: 1,
+    loggedPredictions: false,
     datasetName: 'houses',
     status: 'done',
     task: 'regression',
@@ -502,6 +505,18 @@ export function mockCommands(handlers: Record<string, Handler>): string[] {
       : handler;
   });
   return calls;
+}
+
+/**
+ * Sends messages through a `Channel` that a mocked command received, as the Rust side does:
+ * numbered in order, through the callback the Channel registered with the (mocked) IPC.
+ */
+export function channelSender<T>(channel: unknown): (message: T) => void {
+  const { id } = channel as { id: number };
+  const internals = (window as unknown as { __TAURI_INTERNALS__: { runCallback: (id: number, data: unknown) => void } })
+    .__TAURI_INTERNALS__;
+  let index = 0;
+  return (message) => internals.runCallback(id, { index: index++, message });
 }
 
 export const GATE_REPORT_PASSED: GateReport = {

@@ -1,13 +1,14 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import EvaluationsView from './EvaluationsView.svelte';
-import type { EvaluationDetail, EvaluationSummary, IpcError } from '../lib/bindings';
+import type { DatasetPreview, EvaluationDetail, EvaluationSummary, IpcError, JobProgress } from '../lib/bindings';
 import {
   COMPARABLE_EVALUATIONS,
   COMPARISON,
   DATASET_PREVIEW,
   EVALUATIONS,
   EVALUATION_DETAIL,
+  channelSender,
   mockCommands,
 } from '../test/fixtures';
 
@@ -235,6 +236,10 @@ describe('EvaluationsView', () => {
     expect(within(detail).getByTestId('setting-sensitive').textContent?.replace(/\s+/g, ' ').trim()).toBe(
       'sex, age_band',
     );
+    // A model run on automatically bound inputs: no logged-prediction or input settings.
+    expect(within(detail).queryByTestId('setting-prediction-column')).toBeNull();
+    expect(within(detail).queryByTestId('setting-probability-columns')).toBeNull();
+    expect(within(detail).queryByTestId('setting-inputs')).toBeNull();
 
     expect(detail.querySelector('[style]')).toBeNull();
   });
@@ -348,7 +353,10 @@ const STORED: EvaluationSummary = {
 interface Calls {
   calls: string[];
   previews: unknown[];
+  /** The `request` argument of each `evaluate_model_file`. */
   requests: unknown[];
+  /** The `jobId` argument of each `evaluate_model_file`. */
+  jobIds: unknown[];
   detailIds: unknown[];
 }
 
@@ -356,6 +364,7 @@ interface Calls {
 function mockPanel(overrides: Record<string, unknown> = {}, initial: EvaluationSummary[] = EVALUATIONS): Calls {
   const previews: unknown[] = [];
   const requests: unknown[] = [];
+  const jobIds: unknown[] = [];
   const detailIds: unknown[] = [];
   let evaluated = false;
   const calls = mockCommands({
@@ -365,7 +374,8 @@ function mockPanel(overrides: Record<string, unknown> = {}, initial: EvaluationS
       return DATASET_PREVIEW;
     },
     evaluate_model_file: (args: Record<string, unknown>) => {
-      requests.push(args);
+      requests.push(args.request);
+      jobIds.push(args.jobId);
       evaluated = true;
       return STORED;
     },
@@ -376,7 +386,7 @@ function mockPanel(overrides: Record<string, unknown> = {}, initial: EvaluationS
     get_evaluation_charts: [],
     ...overrides,
   });
-  return { calls, previews, requests, detailIds };
+  return { calls, previews, requests, jobIds, detailIds };
 }
 
 async function openPanel(): Promise<HTMLElement> {
@@ -514,7 +524,7 @@ describe('EvaluationsView: new evaluation', () => {
   });
 
   it('sends evaluate_model_file, then lists and selects the stored evaluation', async () => {
-    const { calls, requests, detailIds } = mockPanel();
+    const { calls, requests, jobIds, detailIds } = mockPanel();
     render(EvaluationsView);
     const panel = await openPanel();
     await fill(panel);
@@ -526,18 +536,22 @@ describe('EvaluationsView: new evaluation', () => {
 
     const line = await within(panel).findByTestId('evaluate-stored');
     expect(line.textContent?.trim()).toBe('Stored as credit_rf — evaluation #4');
+    expect(within(panel).queryByTestId('evaluate-cached')).toBeNull();
     expect(requests).toEqual([
       {
-        request: {
-          modelPath: '/models/credit_rf.onnx',
-          dataPath: '/data/loans.csv',
-          modelName: 'credit_rf',
-          target: 'defaulted',
-          posLabel: null,
-          sensitive: ['sex', 'homeowner'],
-        },
+        modelPath: '/models/credit_rf.onnx',
+        dataPath: '/data/loans.csv',
+        modelName: 'credit_rf',
+        target: 'defaulted',
+        posLabel: null,
+        sensitive: ['sex', 'homeowner'],
+        predictionColumn: null,
+        probabilityColumns: [],
+        force: false,
       },
     ]);
+    expect(jobIds).toHaveLength(1);
+    expect(typeof jobIds[0]).toBe('string');
 
     const detail = await screen.findByTestId('evaluation-detail');
     expect(within(detail).getByRole('heading', { level: 3 }).textContent).toContain('credit_rf v1');
@@ -564,7 +578,7 @@ describe('EvaluationsView: new evaluation', () => {
   it('sends the positive label and a model name of the user’s own, and says when the result was stored before', async () => {
     const { requests } = mockPanel({
       evaluate_model_file: (args: Record<string, unknown>) => {
-        requests.push(args);
+        requests.push(args.request);
         return { ...STORED, modelName: 'credit-risk', cached: true };
       },
     });
@@ -579,19 +593,21 @@ describe('EvaluationsView: new evaluation', () => {
 
     await fireEvent.click(within(panel).getByTestId('evaluate-button'));
     const line = await within(panel).findByTestId('evaluate-stored');
-    expect(line.textContent?.trim()).toBe(
-      'Stored as credit-risk — evaluation #4 (same inputs as before: stored result)',
+    expect(line.textContent?.trim()).toBe('Stored as credit-risk — evaluation #4');
+    expect(within(panel).getByTestId('evaluate-cached').textContent).toContain(
+      'Same model, data and settings were evaluated before — showing the stored result.',
     );
     expect(requests).toEqual([
       {
-        request: {
-          modelPath: '/models/other.onnx',
-          dataPath: '/data/loans.csv',
-          modelName: 'credit-risk',
-          target: 'defaulted',
-          posLabel: '1',
-          sensitive: [],
-        },
+        modelPath: '/models/other.onnx',
+        dataPath: '/data/loans.csv',
+        modelName: 'credit-risk',
+        target: 'defaulted',
+        posLabel: '1',
+        sensitive: [],
+        predictionColumn: null,
+        probabilityColumns: [],
+        force: false,
       },
     ]);
   });
@@ -731,6 +747,416 @@ describe('EvaluationsView: new evaluation', () => {
     expect(button.disabled).toBe(true);
   });
 });
+
+/** An evaluation the test settles by hand, with the job id and progress channel it was given. */
+interface PendingRun {
+  request: unknown;
+  jobId: unknown;
+  send: (progress: JobProgress) => void;
+  resolve: (summary: EvaluationSummary) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Mocks the panel with an `evaluate_model_file` that answers only when the test says. */
+function mockPendingRuns(overrides: Record<string, unknown> = {}): Calls & { runs: PendingRun[] } {
+  const runs: PendingRun[] = [];
+  const mocked = mockPanel({
+    evaluate_model_file: (args: Record<string, unknown>) =>
+      new Promise<EvaluationSummary>((resolve, reject) => {
+        runs.push({ request: args.request, jobId: args.jobId, send: channelSender(args.onProgress), resolve, reject });
+      }),
+    ...overrides,
+  });
+  return { ...mocked, runs };
+}
+
+function progressText(panel: HTMLElement): string {
+  return within(panel).getByTestId('evaluate-progress-text').textContent?.trim() ?? '';
+}
+
+describe('EvaluationsView: a running evaluation', () => {
+  it('shows each stage the backend reports, counting the rows of inference', async () => {
+    const { runs } = mockPendingRuns();
+    render(EvaluationsView);
+    const panel = await openPanel();
+    await fill(panel);
+    await fireEvent.click(within(panel).getByTestId('evaluate-button'));
+    await waitFor(() => expect(runs).toHaveLength(1));
+    const run = runs[0]!;
+
+    const bar = () => within(panel).getByTestId('evaluate-progress') as HTMLProgressElement;
+    // Before the first message: the busy label and a bar without a value.
+    expect(progressText(panel)).toBe('Evaluating…');
+    expect(bar().hasAttribute('value')).toBe(false);
+
+    await act(() => run.send({ stage: 'reading', done: 0, total: 0 }));
+    expect(progressText(panel)).toBe('Reading files…');
+    expect(bar().hasAttribute('value')).toBe(false);
+
+    await act(() => run.send({ stage: 'inference', done: 12345, total: 100000 }));
+    expect(progressText(panel)).toBe(
+      `Running the model: ${(12345).toLocaleString()} of ${(100000).toLocaleString()} rows`,
+    );
+    expect(bar().value).toBe(12345);
+    expect(bar().max).toBe(100000);
+    expect(bar().getAttribute('aria-label')).toBe(progressText(panel));
+
+    await act(() => run.send({ stage: 'scoring', done: 0, total: 0 }));
+    expect(progressText(panel)).toBe('Scoring…');
+    expect(bar().hasAttribute('value')).toBe(false);
+    await act(() => run.send({ stage: 'saving', done: 0, total: 0 }));
+    expect(progressText(panel)).toBe('Saving…');
+    expect(within(panel).getByTestId('evaluate-running').textContent).toContain('Saving…');
+
+    await act(() => run.resolve(STORED));
+    await within(panel).findByTestId('evaluate-stored');
+    expect(within(panel).queryByTestId('evaluate-progress')).toBeNull();
+    expect(within(panel).queryByTestId('evaluate-cancel')).toBeNull();
+  });
+
+  it('cancels the run by its job id and says, without alarm, that nothing was stored', async () => {
+    const cancelled: unknown[] = [];
+    const { calls, runs } = mockPendingRuns({
+      cancel_job: (args: Record<string, unknown>) => {
+        cancelled.push(args);
+        return true;
+      },
+    });
+    render(EvaluationsView);
+    const panel = await openPanel();
+    await fill(panel);
+    await fireEvent.click(within(panel).getByTestId('evaluate-button'));
+    await waitFor(() => expect(runs).toHaveLength(1));
+    await act(() => runs[0]!.send({ stage: 'inference', done: 65536, total: 1000000 }));
+
+    const cancel = within(panel).getByTestId('evaluate-cancel') as HTMLButtonElement;
+    expect(cancel.textContent?.trim()).toBe('Cancel');
+    await fireEvent.click(cancel);
+    await waitFor(() => expect(cancelled).toEqual([{ jobId: runs[0]!.jobId }]));
+    expect(typeof runs[0]!.jobId).toBe('string');
+    // Until the run stops, the button says it is being cancelled and is not pressed twice.
+    expect(cancel.textContent?.trim()).toBe('Cancelling…');
+    expect(cancel.disabled).toBe(true);
+
+    await act(() =>
+      runs[0]!.reject({ code: 'cancelled', message: 'The run was cancelled after 65536 of 1000000 rows' }),
+    );
+    const note = await within(panel).findByTestId('evaluate-cancelled');
+    expect(note.textContent?.replace(/\s+/g, ' ').trim()).toBe(
+      'Cancelled — nothing was stored. The run was cancelled after 65536 of 1000000 rows',
+    );
+    expect(note.getAttribute('role')).toBe('status');
+    expect(within(panel).queryByTestId('evaluate-error')).toBeNull();
+    expect(within(panel).queryByTestId('evaluate-stored')).toBeNull();
+    expect(within(panel).queryByTestId('evaluate-running')).toBeNull();
+    // Nothing was stored, so the list is not read again.
+    expect(calls).toEqual(['list_evaluations', 'preview_dataset', 'evaluate_model_file', 'cancel_job']);
+    expect((within(panel).getByTestId('evaluate-button') as HTMLButtonElement).disabled).toBe(false);
+
+    // The next run starts clean, under a new job id.
+    await fireEvent.click(within(panel).getByTestId('evaluate-button'));
+    await waitFor(() => expect(runs).toHaveLength(2));
+    expect(within(panel).queryByTestId('evaluate-cancelled')).toBeNull();
+    expect(runs[1]!.jobId).not.toBe(runs[0]!.jobId);
+  });
+
+  it('shows a failure after Cancel as an error, and offers Cancel again when the job was not running', async () => {
+    const answers = [false, true];
+    const { calls, runs } = mockPendingRuns({ cancel_job: () => answers.shift() });
+    render(EvaluationsView);
+    const panel = await openPanel();
+    await fill(panel);
+    await fireEvent.click(within(panel).getByTestId('evaluate-button'));
+    await waitFor(() => expect(runs).toHaveLength(1));
+    const cancel = within(panel).getByTestId('evaluate-cancel') as HTMLButtonElement;
+
+    // The backend found no such job running yet: Cancel can be pressed again.
+    await fireEvent.click(cancel);
+    await waitFor(() => expect(cancel.disabled).toBe(false));
+    expect(cancel.textContent?.trim()).toBe('Cancel');
+    await fireEvent.click(cancel);
+    await waitFor(() => expect(calls.filter((c) => c === 'cancel_job')).toHaveLength(2));
+    expect(cancel.textContent?.trim()).toBe('Cancelling…');
+
+    // The run then stops with an error of its own, not a cancellation: it is shown as one.
+    await act(() => runs[0]!.reject({ code: 'invalid_input', message: 'The model expects 12 inputs.' }));
+    const error = await within(panel).findByTestId('evaluate-error');
+    expect(error.textContent?.trim()).toBe('The model expects 12 inputs.');
+    expect(within(panel).queryByTestId('evaluate-cancelled')).toBeNull();
+    expect(within(panel).queryByTestId('evaluate-running')).toBeNull();
+  });
+
+  it('offers to run a cached result again, sending the same request with force', async () => {
+    const { requests, calls } = mockPanel({
+      evaluate_model_file: (args: Record<string, unknown>) => {
+        requests.push(args.request);
+        // The first answer is an earlier run's stored result; the forced run is new.
+        return { ...STORED, cached: requests.length === 1, id: 3 + requests.length };
+      },
+    });
+    render(EvaluationsView);
+    const panel = await openPanel();
+    await fill(panel);
+    await fireEvent.click(within(panel).getByTestId('evaluate-button'));
+
+    const cached = await within(panel).findByTestId('evaluate-cached');
+    expect(cached.textContent).toContain(
+      'Same model, data and settings were evaluated before — showing the stored result.',
+    );
+    const rerun = within(cached).getByTestId('evaluate-rerun');
+    expect(rerun.textContent?.trim()).toBe('Run again');
+
+    // What counts is the request that gave the stored result, not what the form says now.
+    await type(panel, 'pos-label', 'yes');
+    await fireEvent.click(rerun);
+    await waitFor(() => expect(within(panel).getByTestId('evaluate-stored').textContent).toContain('#5'));
+    expect(within(panel).queryByTestId('evaluate-cached')).toBeNull();
+    expect(requests).toHaveLength(2);
+    expect(requests[1]).toEqual({ ...(requests[0] as object), force: true });
+    expect((requests[1] as { posLabel: unknown }).posLabel).toBeNull();
+    expect(calls.filter((c) => c === 'evaluate_model_file')).toHaveLength(2);
+  });
+});
+
+/** A dataset with logged predictions: a label column and one probability column per class. */
+const LOGGED_PREVIEW: DatasetPreview = {
+  path: '/data/scored.csv',
+  rowCount: 500,
+  columns: [
+    { name: 'income', kind: 'number', missing: 0 },
+    { name: 'sex', kind: 'text', missing: 0 },
+    { name: 'predicted', kind: 'integer', missing: 0 },
+    { name: 'p_0', kind: 'number', missing: 0 },
+    { name: 'p_1', kind: 'number', missing: 0 },
+    { name: 'defaulted', kind: 'integer', missing: 0 },
+  ],
+  suggestedTarget: 'defaulted',
+};
+
+const LOGGED_STORED: EvaluationSummary = {
+  ...STORED,
+  id: 4,
+  modelName: 'scoring-service',
+  modelVersion: 0,
+  loggedPredictions: true,
+};
+
+function options(panel: HTMLElement, testId: string): string[] {
+  const select = within(panel).getByTestId(testId) as HTMLSelectElement;
+  return [...select.options].map((o) => o.value);
+}
+
+function checkboxValues(panel: HTMLElement, testId: string): string[] {
+  return within(panel)
+    .queryAllByTestId(testId)
+    .map((box) => (box as HTMLInputElement).value);
+}
+
+function labelOf(panel: HTMLElement, testId: string): string {
+  const field = input(panel, testId);
+  return panel.querySelector(`label[for="${field.id}"]`)?.textContent?.trim() ?? '';
+}
+
+describe('EvaluationsView: predictions already in the data', () => {
+  it('evaluates logged predictions: no model file, a prediction column and probability columns in the dataset’s order', async () => {
+    const { requests } = mockPanel({
+      preview_dataset: LOGGED_PREVIEW,
+      evaluate_model_file: (args: Record<string, unknown>) => {
+        requests.push(args.request);
+        return LOGGED_STORED;
+      },
+    });
+    render(EvaluationsView);
+    const panel = await openPanel();
+
+    const modelSource = within(panel).getByTestId('evaluate-source-model') as HTMLInputElement;
+    expect(modelSource.checked).toBe(true);
+    await fireEvent.click(within(panel).getByTestId('evaluate-source-logged'));
+    expect(within(panel).queryByTestId('model-path')).toBeNull();
+    expect(labelOf(panel, 'model-name')).toBe('Name of the system that logged them');
+    expect(within(panel).getByTestId('drop-zone').textContent?.trim()).toBe(
+      'Drop a CSV or Parquet dataset with the logged predictions here, or type its path.',
+    );
+
+    await type(panel, 'data-path', '/data/scored.csv');
+    await within(panel).findByTestId('prediction-column');
+    const button = within(panel).getByTestId('evaluate-button') as HTMLButtonElement;
+    // Every column but the target may hold the predictions.
+    expect(options(panel, 'prediction-column')).toEqual(['', 'income', 'sex', 'predicted', 'p_0', 'p_1']);
+    await type(panel, 'model-name', 'scoring-service');
+    expect(button.disabled).toBe(true); // no prediction column yet
+
+    await fireEvent.change(within(panel).getByTestId('prediction-column'), { target: { value: 'predicted' } });
+    expect(button.disabled).toBe(false);
+    // Numbers other than the target and the predictions may be probabilities; the hint says their order counts.
+    expect(checkboxValues(panel, 'probability-columns')).toEqual(['income', 'p_0', 'p_1']);
+    expect(panel.textContent).toContain("sent in the dataset's column order, which must be the model's class order");
+    // Neither the target nor the predictions are offered as sensitive.
+    expect(sensitiveOptions(panel)).toEqual(['sex']);
+
+    const boxes = within(panel).getAllByTestId('probability-columns') as HTMLInputElement[];
+    await fireEvent.click(boxes[2]!); // p_1
+    await fireEvent.click(boxes[1]!); // p_0
+    await fireEvent.click(within(panel).getAllByTestId('sensitive-option')[0]!); // sex
+    await fireEvent.click(button);
+
+    await within(panel).findByTestId('evaluate-stored');
+    expect(requests).toEqual([
+      {
+        modelPath: null,
+        dataPath: '/data/scored.csv',
+        modelName: 'scoring-service',
+        target: 'defaulted',
+        posLabel: null,
+        sensitive: ['sex'],
+        predictionColumn: 'predicted',
+        probabilityColumns: ['p_0', 'p_1'],
+        force: false,
+      },
+    ]);
+    const detail = await screen.findByTestId('evaluation-detail');
+    expect(within(detail).getByRole('heading', { level: 3 }).textContent).toContain(
+      'scoring-service · logged predictions',
+    );
+  });
+
+  it('drops choices that the target or the prediction column take over', async () => {
+    mockPanel({ preview_dataset: LOGGED_PREVIEW });
+    render(EvaluationsView);
+    const panel = await openPanel();
+    await fireEvent.click(within(panel).getByTestId('evaluate-source-logged'));
+    await type(panel, 'data-path', '/data/scored.csv');
+    await within(panel).findByTestId('prediction-column');
+
+    await fireEvent.change(within(panel).getByTestId('prediction-column'), { target: { value: 'predicted' } });
+    await fireEvent.click((within(panel).getAllByTestId('probability-columns') as HTMLInputElement[])[1]!); // p_0
+    // The probability column becomes the target: it is neither predictions nor probabilities any more.
+    await fireEvent.change(within(panel).getByTestId('target-select'), { target: { value: 'p_0' } });
+    expect(checkboxValues(panel, 'probability-columns')).toEqual(['income', 'p_1', 'defaulted']);
+    expect(
+      (within(panel).getAllByTestId('probability-columns') as HTMLInputElement[]).filter((b) => b.checked),
+    ).toHaveLength(0);
+
+    // The prediction column becomes the target: a prediction column must be chosen again.
+    await fireEvent.change(within(panel).getByTestId('target-select'), { target: { value: 'predicted' } });
+    expect((within(panel).getByTestId('prediction-column') as HTMLSelectElement).value).toBe('');
+    expect((within(panel).getByTestId('evaluate-button') as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('keeps the model file for model runs and the model name apart from a system’s name', async () => {
+    mockPanel();
+    render(EvaluationsView);
+    const panel = await openPanel();
+    await type(panel, 'model-path', '/models/credit_rf.onnx');
+    expect(input(panel, 'model-name').value).toBe('credit_rf');
+
+    // The name came from the model file, so it names no system that logged predictions.
+    await fireEvent.click(within(panel).getByTestId('evaluate-source-logged'));
+    expect(input(panel, 'model-name').value).toBe('');
+    await fireEvent.click(within(panel).getByTestId('evaluate-source-model'));
+    expect(input(panel, 'model-path').value).toBe('/models/credit_rf.onnx');
+    expect(input(panel, 'model-name').value).toBe('credit_rf');
+    expect(labelOf(panel, 'model-name')).toBe('Model name');
+  });
+
+  it('stays on logged predictions when only a dataset is dropped, and switches to the model when one is', async () => {
+    mockPanel({ preview_dataset: LOGGED_PREVIEW });
+    render(EvaluationsView);
+    const panel = await openPanel();
+    await fireEvent.click(within(panel).getByTestId('evaluate-source-logged'));
+
+    await playDragDrop({ type: 'drop', paths: ['/data/scored.csv'], position: POSITION });
+    expect(input(panel, 'data-path').value).toBe('/data/scored.csv');
+    expect((within(panel).getByTestId('evaluate-source-logged') as HTMLInputElement).checked).toBe(true);
+    await within(panel).findByTestId('prediction-column');
+
+    await playDragDrop({ type: 'drop', paths: ['/models/m.onnx'], position: POSITION });
+    expect((within(panel).getByTestId('evaluate-source-model') as HTMLInputElement).checked).toBe(true);
+    expect(input(panel, 'model-path').value).toBe('/models/m.onnx');
+    expect(input(panel, 'model-name').value).toBe('m');
+    expect(within(panel).queryByTestId('prediction-column')).toBeNull();
+  });
+});
+
+describe('EvaluationsView: logged and cancelled evaluations in the list', () => {
+  it('names logged predictions by their system and shows a cancelled evaluation as such', async () => {
+    const logged: EvaluationSummary = {
+      ...EVALUATIONS[0]!,
+      id: 9,
+      modelName: 'scoring-service',
+      modelVersion: 0,
+      loggedPredictions: true,
+    };
+    const cancelled: EvaluationSummary = {
+      ...EVALUATIONS[1]!,
+      id: 8,
+      status: 'cancelled',
+      errorMessage: 'The run was cancelled after 512 of 4000 rows',
+    };
+    mockCommands({
+      list_evaluations: [logged, cancelled],
+      get_evaluation: { ...EVALUATION_DETAIL, summary: cancelled },
+      get_evaluation_charts: [],
+    });
+    render(EvaluationsView);
+
+    const rows = await screen.findAllByTestId('evaluation-row');
+    expect(within(rows[0]!).getByTestId('evaluation-model').textContent).toBe('scoring-service · logged predictions');
+    expect(within(rows[1]!).getByTestId('evaluation-model').textContent).toBe('credit-risk v1');
+    expect(within(rows[1]!).getByTestId('evaluation-status').textContent).toBe('Cancelled');
+
+    await fireEvent.click(rows[1]!);
+    const detail = await screen.findByTestId('detail-cancelled');
+    expect(detail.textContent?.trim()).toBe(
+      'This evaluation was cancelled before it finished: The run was cancelled after 512 of 4000 rows',
+    );
+    expect(screen.queryByTestId('detail-error')).toBeNull();
+  });
+  it('shows the logged-prediction columns and explicit model inputs among the settings', async () => {
+    const logged: EvaluationSummary = {
+      ...EVALUATIONS[0]!,
+      id: 9,
+      modelName: 'scoring-service',
+      modelVersion: 0,
+      loggedPredictions: true,
+    };
+    mockCommands({
+      list_evaluations: [logged, EVALUATIONS[1]!],
+      get_evaluation: (args: Record<string, unknown>) =>
+        args.id === 9
+          ? {
+              ...EVALUATION_DETAIL,
+              summary: logged,
+              settings:
+                '{"target":"y","pos_label":null,"sensitive":[["sex"]],"prediction_column":"y_pred","probability_columns":["p_0","p_1"]}',
+            }
+          : {
+              ...EVALUATION_DETAIL,
+              summary: EVALUATIONS[1]!,
+              settings:
+                '{"target":"y","pos_label":null,"sensitive":[],"inputs":[{"input":"X","columns":["a","b"]},{"input":"mask","columns":["m"]}]}',
+            },
+      get_evaluation_charts: [],
+    });
+    render(EvaluationsView);
+    const settingText = (testId: string) =>
+      screen.getByTestId(testId).textContent?.replace(/\s+/g, ' ').trim();
+
+    const rows = await screen.findAllByTestId('evaluation-row');
+    await fireEvent.click(rows[0]!);
+    await screen.findByTestId('setting-prediction-column');
+    expect(settingText('setting-prediction-column')).toBe('y_pred');
+    expect(settingText('setting-probability-columns')).toBe('p_0, p_1');
+    expect(screen.queryByTestId('setting-inputs')).toBeNull();
+
+    await fireEvent.click(rows[1]!);
+    await screen.findByTestId('setting-inputs');
+    expect(settingText('setting-inputs')).toBe('X = a, b; mask = m');
+    expect(screen.queryByTestId('setting-prediction-column')).toBeNull();
+    expect(screen.queryByTestId('setting-probability-columns')).toBeNull();
+  });
+});
+
 
 describe('EvaluationsView: compare versions', () => {
   function select(panel: HTMLElement, testId: string): HTMLSelectElement {

@@ -481,6 +481,65 @@ fn eval_register_stores_the_version_and_evaluation_once() {
     assert!(workspace.path().join("vigil.sqlite3").exists());
 }
 
+#[test]
+fn eval_register_stores_logged_predictions_under_the_system_that_logged_them() {
+    let workspace = tempfile::tempdir().expect("temp");
+    let data = kit("data/metrics_edge_binary.csv");
+    let args = [
+        "--data-dir",
+        workspace.path().to_str().expect("p"),
+        "eval",
+        "--data",
+        data.to_str().expect("p"),
+        "--target",
+        "y_true",
+        "--prediction-column",
+        "y_pred",
+        "--probability-columns",
+        "p_0,p_1",
+        "--register",
+        "scoring-service",
+    ];
+    let (ok, first) = vigil_json(&args);
+    assert!(ok, "{first}");
+    assert_eq!(first["registered"]["logged_source"], "scoring-service");
+    assert_eq!(first["registered"]["cached"], false);
+    assert!(first["registered"].get("version").is_none());
+    assert_json_close(
+        &first["metrics"]["log_loss"],
+        &expected("metrics_edge_binary")["metrics"]["log_loss"],
+        "log_loss",
+    );
+    let (ok, second) = vigil_json(&args);
+    assert!(ok, "{second}");
+    assert_eq!(second["registered"]["cached"], true);
+    assert_eq!(
+        second["registered"]["evaluation"],
+        first["registered"]["evaluation"]
+    );
+    // Bad input is refused before anything is stored: a prediction column that is not there.
+    let other = tempfile::tempdir().expect("temp");
+    let (ok, error) = vigil_json(&[
+        "--data-dir",
+        other.path().to_str().expect("p"),
+        "eval",
+        "--data",
+        data.to_str().expect("p"),
+        "--target",
+        "y_true",
+        "--prediction-column",
+        "no_such_column",
+        "--register",
+        "scoring-service",
+    ]);
+    assert!(!ok);
+    assert!(error_message(&error).contains("no_such_column"), "{error}");
+    assert!(
+        !other.path().join("vigil.sqlite3").exists(),
+        "no workspace was created"
+    );
+}
+
 /// The kit's tolerance for a drift value at a dotted path (first matching rule of the kit's
 /// comparison table): counts, names, methods and flags exact; bin edges rtol 1e-9; p-values and
 /// the p-value-like Evidently scores rtol 1e-6, atol 1e-12; everything else rtol 1e-6, atol 1e-9.

@@ -352,11 +352,7 @@ mod stored_evaluations {
         let models = workspace.list_models().await.expect("models");
         let version = models[0].versions[0].id;
         let dataset = workspace.list_datasets().await.expect("datasets")[0].id;
-        let settings = EvaluationSettings {
-            target: "default".to_owned(),
-            pos_label: None,
-            sensitive: vec![vec!["sex".to_owned()]],
-        };
+        let settings = EvaluationSettings::for_model("default", None, vec![vec!["sex".to_owned()]]);
         let again = workspace
             .evaluate_version(version, dataset, &settings, false, "tester")
             .await
@@ -391,11 +387,7 @@ mod stored_evaluations {
             .expect("open");
         let version = workspace.list_models().await.expect("models")[0].versions[0].id;
         let dataset = workspace.list_datasets().await.expect("datasets")[0].id;
-        let settings = EvaluationSettings {
-            target: "no_such_column".to_owned(),
-            pos_label: None,
-            sensitive: vec![],
-        };
+        let settings = EvaluationSettings::for_model("no_such_column", None, vec![]);
         let error = workspace
             .evaluate_version(version, dataset, &settings, false, "tester")
             .await
@@ -476,15 +468,18 @@ mod evaluate_form {
             .await
             .expect("open");
         let request = EvaluateFileRequest {
-            model_path: kit("models/credit_gbm.onnx"),
+            model_path: Some(kit("models/credit_gbm.onnx")),
             data_path: kit("data/credit_current_none.csv"),
             model_name: "credit_gbm".to_owned(),
             target: "default".to_owned(),
             pos_label: Some(String::new()),
             sensitive: vec!["sex".to_owned(), "region".to_owned()],
+            prediction_column: None,
+            probability_columns: Vec::new(),
+            force: false,
         };
         let summary = workspace
-            .evaluate_model_file(&request, "tester")
+            .evaluate_model_file(&request, "job-1", |_| {}, "tester")
             .await
             .expect("evaluates");
         assert_eq!(
@@ -508,19 +503,44 @@ mod evaluate_form {
             ["region", "sex"]
         );
         let again = workspace
-            .evaluate_model_file(&request, "tester")
+            .evaluate_model_file(&request, "job-2", |_| {}, "tester")
             .await
             .expect("again");
         assert!(again.cached);
+        assert_eq!(again.id, summary.id);
+        // Forced: computed again and stored as a new evaluation of the same version.
+        let forced = EvaluateFileRequest {
+            force: true,
+            ..request.clone()
+        };
+        let rerun = workspace
+            .evaluate_model_file(&forced, "job-3", |_| {}, "tester")
+            .await
+            .expect("forced");
+        assert!(!rerun.cached);
+        assert_ne!(rerun.id, summary.id);
+        assert_eq!(rerun.model_version, 1);
+        assert_eq!(rerun.headline, summary.headline);
+        // The same bytes under another name are that model's own version, not a cache hit.
+        let renamed = EvaluateFileRequest {
+            model_name: "credit_gbm_copy".to_owned(),
+            ..request.clone()
+        };
+        let other = workspace
+            .evaluate_model_file(&renamed, "job-4", |_| {}, "tester")
+            .await
+            .expect("renamed");
+        assert!(!other.cached);
+        assert_eq!(other.model_name, "credit_gbm_copy");
         // A model that cannot run is refused before anything is stored.
         let broken = EvaluateFileRequest {
-            model_path: kit("models/errors/garbage.onnx"),
+            model_path: Some(kit("models/errors/garbage.onnx")),
             model_name: "broken".to_owned(),
             ..request
         };
         assert!(
             workspace
-                .evaluate_model_file(&broken, "tester")
+                .evaluate_model_file(&broken, "job-5", |_| {}, "tester")
                 .await
                 .is_err()
         );
@@ -531,6 +551,237 @@ mod evaluate_form {
                 .expect("models")
                 .iter()
                 .all(|m| m.name != "broken")
+        );
+    }
+}
+
+mod evaluation_jobs {
+    use std::sync::{Arc, Mutex};
+
+    use vigil_engine::run::JobProgress;
+    use vigil_engine::views::EvaluateFileRequest;
+    use vigil_engine::{DemoSeeding, Workspace};
+
+    fn kit(path: &str) -> String {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/fixtures/kit")
+            .join(path)
+            .display()
+            .to_string()
+    }
+
+    fn credit_request() -> EvaluateFileRequest {
+        EvaluateFileRequest {
+            model_path: Some(kit("models/credit_gbm.onnx")),
+            data_path: kit("data/credit.csv"),
+            model_name: "credit_gbm".to_owned(),
+            target: "default".to_owned(),
+            pos_label: None,
+            sensitive: vec!["sex".to_owned()],
+            prediction_column: None,
+            probability_columns: Vec::new(),
+            force: false,
+        }
+    }
+
+    async fn nothing_stored(workspace: &Workspace) {
+        assert!(workspace.list_models().await.expect("models").is_empty());
+        assert!(
+            workspace
+                .list_datasets()
+                .await
+                .expect("datasets")
+                .is_empty()
+        );
+        assert!(
+            workspace
+                .list_evaluations()
+                .await
+                .expect("evaluations")
+                .is_empty()
+        );
+    }
+
+    #[tokio::test]
+    async fn progress_goes_from_reading_through_every_row_to_saving() {
+        let dir = tempfile::tempdir().expect("temp");
+        let workspace = Workspace::open(dir.path(), DemoSeeding::Never)
+            .await
+            .expect("open");
+        let heard: Arc<Mutex<Vec<JobProgress>>> = Arc::default();
+        let sink = heard.clone();
+        let summary = workspace
+            .evaluate_model_file(
+                &credit_request(),
+                "job",
+                move |p| sink.lock().expect("lock").push(p),
+                "tester",
+            )
+            .await
+            .expect("evaluates");
+        assert_eq!(summary.status, "done");
+        let heard = heard.lock().expect("lock").clone();
+        let stages: Vec<&str> = heard.iter().map(|p| p.stage.as_str()).collect();
+        let mut distinct = stages.clone();
+        distinct.dedup();
+        assert_eq!(distinct, ["reading", "inference", "scoring", "saving"]);
+        let last_inference = heard
+            .iter()
+            .rfind(|p| p.stage == "inference")
+            .expect("inference progress");
+        assert_eq!(
+            (last_inference.done, last_inference.total),
+            (20_000, 20_000)
+        );
+        // Done never goes backwards.
+        let counts: Vec<u64> = heard
+            .iter()
+            .filter(|p| p.stage == "inference")
+            .map(|p| p.done)
+            .collect();
+        assert!(counts.windows(2).all(|w| w[0] <= w[1]), "{counts:?}");
+    }
+
+    #[tokio::test]
+    async fn a_cancelled_evaluation_stops_and_stores_nothing() {
+        let dir = tempfile::tempdir().expect("temp");
+        let workspace = Workspace::open(dir.path(), DemoSeeding::Never)
+            .await
+            .expect("open");
+        assert!(!workspace.cancel_job("nothing-runs"), "no such job");
+        // Cancel from the first inference report, as the Cancel button would.
+        let canceller = workspace.clone();
+        let error = workspace
+            .evaluate_model_file(
+                &credit_request(),
+                "to-cancel",
+                move |p| {
+                    if p.stage == "inference" {
+                        canceller.cancel_job("to-cancel");
+                    }
+                },
+                "tester",
+            )
+            .await
+            .expect_err("cancelled");
+        assert_eq!(error.stage_and_kind(), ("run", "cancelled"));
+        assert_eq!(error.code(), vigil_engine::ErrorCode::Cancelled);
+        assert!(
+            error.user_message().contains("cancelled"),
+            "{}",
+            error.user_message()
+        );
+        nothing_stored(&workspace).await;
+        assert!(!workspace.cancel_job("to-cancel"), "the job has ended");
+    }
+
+    #[tokio::test]
+    async fn bad_data_is_refused_with_nothing_stored() {
+        let dir = tempfile::tempdir().expect("temp");
+        let workspace = Workspace::open(dir.path(), DemoSeeding::Never)
+            .await
+            .expect("open");
+        let ragged = dir.path().join("ragged.csv");
+        std::fs::write(&ragged, "a,b,default\n1,2,0\n3,4\n").expect("write");
+        let request = EvaluateFileRequest {
+            data_path: ragged.display().to_string(),
+            ..credit_request()
+        };
+        let error = workspace
+            .evaluate_model_file(&request, "job", |_| {}, "tester")
+            .await
+            .expect_err("ragged");
+        assert!(
+            error.user_message().contains("line 3"),
+            "{}",
+            error.user_message()
+        );
+        let missing_target = EvaluateFileRequest {
+            target: "no_such_column".to_owned(),
+            ..credit_request()
+        };
+        let error = workspace
+            .evaluate_model_file(&missing_target, "job", |_| {}, "tester")
+            .await
+            .expect_err("no target");
+        assert!(
+            error.user_message().contains("no_such_column"),
+            "{}",
+            error.user_message()
+        );
+        nothing_stored(&workspace).await;
+    }
+
+    #[tokio::test]
+    async fn logged_predictions_are_evaluated_and_stored_without_a_model() {
+        let dir = tempfile::tempdir().expect("temp");
+        let workspace = Workspace::open(dir.path(), DemoSeeding::Never)
+            .await
+            .expect("open");
+        let request = EvaluateFileRequest {
+            model_path: None,
+            data_path: kit("data/metrics_edge_binary.csv"),
+            model_name: "scoring-service".to_owned(),
+            target: "y_true".to_owned(),
+            pos_label: None,
+            sensitive: Vec::new(),
+            prediction_column: Some("y_pred".to_owned()),
+            probability_columns: vec!["p_0".to_owned(), "p_1".to_owned()],
+            force: false,
+        };
+        let summary = workspace
+            .evaluate_model_file(&request, "job", |_| {}, "tester")
+            .await
+            .expect("evaluates");
+        assert!(summary.logged_predictions);
+        assert_eq!(
+            (summary.model_name.as_str(), summary.status.as_str()),
+            ("scoring-service", "done")
+        );
+        // The stored numbers are the kit's (scikit-learn's) for this case.
+        let expected: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(kit("cases/metrics_edge_binary/expected.json"))
+                .expect("expected"),
+        )
+        .expect("json");
+        let detail = workspace
+            .evaluation_detail(summary.id)
+            .await
+            .expect("detail");
+        for name in ["accuracy", "log_loss"] {
+            let stored = detail
+                .metrics
+                .iter()
+                .find(|m| m.name == name && m.averaging.is_empty())
+                .and_then(|m| m.value)
+                .expect(name);
+            let reference = expected["metrics"][name].as_f64().expect(name);
+            assert!(
+                (stored - reference).abs() <= 1e-12 * reference.abs().max(1.0),
+                "{name}: {stored} vs {reference}"
+            );
+        }
+        // No model was registered; the dataset was.
+        assert!(workspace.list_models().await.expect("models").is_empty());
+        assert_eq!(workspace.list_datasets().await.expect("datasets").len(), 1);
+        let again = workspace
+            .evaluate_model_file(&request, "job", |_| {}, "tester")
+            .await
+            .expect("again");
+        assert!(again.cached);
+        // A model and a prediction column together are refused.
+        let both = EvaluateFileRequest {
+            model_path: Some(kit("models/credit_gbm.onnx")),
+            ..request
+        };
+        let error = workspace
+            .evaluate_model_file(&both, "job", |_| {}, "tester")
+            .await
+            .expect_err("both");
+        assert!(
+            error.user_message().contains("not both"),
+            "{}",
+            error.user_message()
         );
     }
 }
