@@ -74,26 +74,90 @@ fn column<'a>(dataset: &'a Dataset, name: &str) -> Result<&'a Column, EvaluateEr
 }
 
 /// Class indices of a label column against the classes (as text).
+/// A column's distinct values, numbered in order of first appearance: per row its value's
+/// number, and per number the value as label text (`None` for missing). Matching labels and
+/// grouping rows then compares numbers, not a string per row.
+pub(crate) struct ColumnCodes {
+    pub codes: Vec<u32>,
+    pub texts: Vec<Option<String>>,
+}
+
+impl ColumnCodes {
+    pub(crate) fn of(column: &Column) -> Self {
+        fn number<K: std::hash::Hash + Eq>(
+            seen: &mut std::collections::HashMap<K, u32>,
+            texts: &mut Vec<Option<String>>,
+            key: K,
+            text: impl FnOnce() -> Option<String>,
+        ) -> u32 {
+            *seen.entry(key).or_insert_with(|| {
+                texts.push(text());
+                u32::try_from(texts.len() - 1).unwrap_or(u32::MAX)
+            })
+        }
+        let mut texts = Vec::new();
+        let codes = match &column.values {
+            ColumnValues::Number(values) => {
+                let mut seen = std::collections::HashMap::new();
+                values
+                    .iter()
+                    .map(|&x| {
+                        // Every NaN is the one missing value; -0.0 reads as 0 like 0.0.
+                        let key = if x.is_nan() {
+                            u64::MAX
+                        } else if x == 0.0 {
+                            0
+                        } else {
+                            x.to_bits()
+                        };
+                        number(&mut seen, &mut texts, key, || {
+                            (!x.is_nan()).then(|| number_text(x))
+                        })
+                    })
+                    .collect()
+            }
+            ColumnValues::Text(values) => {
+                let mut seen = std::collections::HashMap::new();
+                values
+                    .iter()
+                    .map(|v| number(&mut seen, &mut texts, v.as_deref(), || v.clone()))
+                    .collect()
+            }
+        };
+        Self { codes, texts }
+    }
+}
+
 fn class_indices(
     column: &Column,
     rows: usize,
     classes: &[String],
 ) -> Result<Vec<usize>, EvaluateError> {
-    (0..rows)
-        .map(|row| {
-            let text = cell_text(column, row).ok_or_else(|| EvaluateError::MissingLabel {
-                row: row + 1,
-                column: column.name.clone(),
-            })?;
-            classes
-                .iter()
-                .position(|c| *c == text)
-                .ok_or_else(|| EvaluateError::UnknownLabel {
+    let values = ColumnCodes::of(column);
+    // Each distinct value's class, looked up once.
+    let class_of: Vec<Option<usize>> = values
+        .texts
+        .iter()
+        .map(|t| t.as_ref().and_then(|t| classes.iter().position(|c| c == t)))
+        .collect();
+    values
+        .codes
+        .iter()
+        .take(rows)
+        .enumerate()
+        .map(|(row, &code)| {
+            class_of[code as usize].ok_or_else(|| match &values.texts[code as usize] {
+                None => EvaluateError::MissingLabel {
                     row: row + 1,
                     column: column.name.clone(),
-                    label: text,
+                },
+                Some(text) => EvaluateError::UnknownLabel {
+                    row: row + 1,
+                    column: column.name.clone(),
+                    label: text.clone(),
                     classes: classes.join(", "),
-                })
+                },
+            })
         })
         .collect()
 }
@@ -215,6 +279,10 @@ pub fn score(
         .iter()
         .enumerate()
         .map(|(row, l)| {
+            // The model's own class values first; as text only when they differ in kind.
+            if let Some(index) = classes.iter().position(|c| c == l) {
+                return Ok(index);
+            }
             let text = label_text(l);
             class_text
                 .iter()
@@ -421,6 +489,48 @@ fn common_prefix(names: &[String]) -> usize {
 pub const SMALL_GROUP_ROWS: usize = 30;
 
 /// Orders group keys as pandas' group-by does: value by value, numbers numerically.
+/// The groups of an analysis: its distinct keys (one value per column; a missing value is its
+/// own group, `(missing)`, so no row is dropped) in sorted order, and each row's group.
+fn group_rows(columns: &[&Column], rows: usize) -> (Vec<Vec<String>>, Vec<usize>) {
+    let per_column: Vec<ColumnCodes> = columns.iter().map(|c| ColumnCodes::of(c)).collect();
+    // Each row's combination of value numbers, numbered in order of first appearance.
+    let mut seen: std::collections::HashMap<Vec<u32>, usize> = std::collections::HashMap::new();
+    let mut combinations: Vec<Vec<u32>> = Vec::new();
+    let mut first_seen: Vec<usize> = Vec::with_capacity(rows);
+    let mut key = Vec::with_capacity(columns.len());
+    for row in 0..rows {
+        key.clear();
+        key.extend(per_column.iter().map(|c| c.codes[row]));
+        let next = combinations.len();
+        let group = *seen.entry(key.clone()).or_insert(next);
+        if group == next {
+            combinations.push(key.clone());
+        }
+        first_seen.push(group);
+    }
+    let text = |combination: &[u32]| -> Vec<String> {
+        combination
+            .iter()
+            .zip(&per_column)
+            .map(|(&code, c)| {
+                c.texts[code as usize]
+                    .clone()
+                    .unwrap_or_else(|| "(missing)".to_owned())
+            })
+            .collect()
+    };
+    let mut order: Vec<usize> = (0..combinations.len()).collect();
+    let keys: Vec<Vec<String>> = combinations.iter().map(|c| text(c)).collect();
+    order.sort_by(|&a, &b| compare_keys(&keys[a], &keys[b]));
+    let mut rank = vec![0; order.len()];
+    for (sorted, &original) in order.iter().enumerate() {
+        rank[original] = sorted;
+    }
+    let distinct = order.iter().map(|&i| keys[i].clone()).collect();
+    let groups = first_seen.iter().map(|&g| rank[g]).collect();
+    (distinct, groups)
+}
+
 fn compare_keys(a: &[String], b: &[String]) -> std::cmp::Ordering {
     for (x, y) in a.iter().zip(b) {
         let order = match (x.parse::<f64>(), y.parse::<f64>()) {
@@ -500,32 +610,15 @@ pub fn fairness_section(
     let rows = dataset.row_count();
     let y_true = class_indices(column(dataset, target)?, rows, &class_text)?;
     let truth: Vec<bool> = y_true.iter().map(|&c| c == positive).collect();
-    let predicted: Vec<bool> = labels
-        .iter()
-        .map(|l| label_text(l) == class_text[positive])
-        .collect();
+    let favourable = &classes[positive];
+    let predicted: Vec<bool> = labels.iter().map(|l| l == favourable).collect();
     let mut section = Map::new();
     for names in sensitive {
         let columns = names
             .iter()
             .map(|n| column(dataset, n))
             .collect::<Result<Vec<_>, _>>()?;
-        // A missing value is its own group, so no row is dropped from the analysis.
-        let keys: Vec<Vec<String>> = (0..rows)
-            .map(|r| {
-                columns
-                    .iter()
-                    .map(|c| cell_text(c, r).unwrap_or_else(|| "(missing)".to_owned()))
-                    .collect()
-            })
-            .collect();
-        let mut distinct: Vec<Vec<String>> = keys.clone();
-        distinct.sort_by(|a, b| compare_keys(a, b));
-        distinct.dedup();
-        let groups: Vec<usize> = keys
-            .iter()
-            .map(|k| distinct.iter().position(|d| d == k).unwrap_or(0))
-            .collect();
+        let (distinct, groups) = group_rows(&columns, rows);
         let f = vigil_stats::fairness(
             &truth,
             &predicted,
