@@ -339,6 +339,9 @@ struct EvalArgs {
         requires = "prediction_column"
     )]
     probability_columns: Vec<String>,
+    /// Bootstrap resamples for the 95 % intervals of the headline metrics (0: no intervals).
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    bootstrap: usize,
     #[arg(long, value_enum, default_value_t = DeviceArg::Cpu)]
     device: DeviceArg,
     /// Write `{"predictions": …, "metrics": …}` as JSON to FILE (`-` for standard output).
@@ -524,6 +527,8 @@ fn run(command: Command, data_dir: Option<PathBuf>) -> Result<bool, (EngineError
                 sensitive: &sensitive,
                 prediction_column: args.prediction_column.as_deref(),
                 probability_columns: &args.probability_columns,
+                // The default stays out of the stored settings, so earlier results still match.
+                bootstrap_resamples: (args.bootstrap != 1000).then_some(args.bootstrap),
                 device: match args.device {
                     DeviceArg::Cpu => DeviceChoice::Cpu,
                     DeviceArg::Gpu => DeviceChoice::Gpu,

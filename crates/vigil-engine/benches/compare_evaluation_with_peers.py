@@ -1,4 +1,4 @@
-"""Vigil's end-to-end evaluation vs pandas + onnxruntime + scikit-learn + Fairlearn, one thread each.
+"""Vigil's end-to-end evaluation vs pandas + onnxruntime + scikit-learn + Fairlearn, same files, same run.
 
 Run from the repository root with `make bench-eval` (or
 `python3 crates/vigil-engine/benches/compare_evaluation_with_peers.py`). Needs numpy, pandas,
@@ -27,8 +27,11 @@ file with the same ONNX model, in the same run of this script.
      "" 17 and ai.onnx.ml 3; no ZipMap, so the outputs are `label` and `probabilities` [n, 2])
      and saved as eval_gbm_<rows>.onnx.
 2. Vigil: runs its benchmark binary
-   `cargo bench -q -p vigil-engine --bench evaluation -- MODEL DATA y grp,seg` with
-   RAYON_NUM_THREADS=1. Its last stdout line is one JSON object; this script reads
+   `cargo bench -q -p vigil-engine --bench evaluation -- MODEL DATA y grp,seg RESAMPLES` four
+   times: with RAYON_NUM_THREADS=1 and with one thread per core, each with the app's default
+   1,000 bootstrap resamples (Vigil's metrics include 95 % intervals, which the Python stack does
+   not compute) and with 0 (no intervals: the same outputs as the Python stack, like for like).
+   Its last stdout line is one JSON object; this script reads
    read_seconds, inference_seconds, metrics_seconds, fairness_seconds, total_seconds, rows,
    accuracy, roc_auc, log_loss, selection_rate and tpr (the last two shaped
    {attribute: {group: value}}). `--vigil-json FILE` reads that line (the last non-empty line of
@@ -63,10 +66,11 @@ file with the same ONNX model, in the same run of this script.
 5. Prints the machine, the versions and a Markdown table: seconds per stage for the Python
    stack and for Vigil and the ratio Python / Vigil. `--json OUT` writes every number.
 
-Every library runs on one thread: OMP/OpenBLAS/MKL/numexpr threads are set to 1 before numpy
-is imported, pyarrow's pools are set to one thread, threadpoolctl (when installed) caps any
-BLAS/OpenMP pool left, onnxruntime gets one intra- and one inter-op thread; Vigil runs with
-RAYON_NUM_THREADS=1.
+The Python stack runs on one thread: OMP/OpenBLAS/MKL/numexpr threads are set to 1 before
+numpy is imported, pyarrow's pools are set to one thread, threadpoolctl (when installed) caps any
+BLAS/OpenMP pool left, onnxruntime gets one intra- and one inter-op thread (pandas, scikit-learn's
+metrics and Fairlearn are single-threaded anyway). Vigil is timed on one thread
+(RAYON_NUM_THREADS=1) and on every core, the way the app runs.
 """
 import os
 
@@ -222,14 +226,15 @@ def ensure_model(rows):
 
 # ---------------------------------------------------------------- Vigil
 
-def vigil_numbers(args, model, data):
+def vigil_numbers(args, model, data, threads=1, resamples=1000):
+    """Vigil's stage timings with `threads` worker threads and `resamples` bootstrap resamples."""
     if args.vigil_json:
         text = pathlib.Path(args.vigil_json).read_text()
         source = f"file {args.vigil_json}"
     else:
-        env = dict(os.environ, RAYON_NUM_THREADS="1")
+        env = dict(os.environ, RAYON_NUM_THREADS=str(threads))
         command = ["cargo", "bench", "-q", "-p", "vigil-engine", "--bench", "evaluation", "--",
-                   str(model), str(data), TARGET, ",".join(ATTRIBUTES)]
+                   str(model), str(data), TARGET, ",".join(ATTRIBUTES), str(resamples)]
         done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
         if done.returncode != 0:
             sys.stderr.write(done.stderr)
@@ -247,6 +252,8 @@ def vigil_numbers(args, model, data):
     if missing:
         sys.exit(f"Vigil's JSON ({source}) lacks {', '.join(missing)}: {lines[-1]}")
     result["source"] = source
+    result["threads"] = threads
+    result["bootstrap_resamples"] = resamples
     return result
 
 
@@ -481,27 +488,36 @@ def main():
     generation_seconds = ensure_data(args.rows)
     training_seconds = ensure_model(args.rows)
 
-    vigil = vigil_numbers(args, model, data)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    # The app's default (1,000 bootstrap resamples for the intervals) and, like for like with the
+    # Python stack (which computes no intervals), none; on one thread and on every core.
+    configs = [(1, 1000), (1, 0)] + ([(cores, 1000), (cores, 0)] if cores > 1 else [])
+    runs = {(t, r): vigil_numbers(args, model, data, t, r) for t, r in configs}
+    vigil = runs[(1, 1000)]
     cli = vigil_cli(args, model, data)
     python = python_stack(model, data, repeat)
-    checks = agreement(vigil, python)
+    checks = []
+    for (t, r), run in runs.items():
+        for name, ok, detail in agreement(run, python):
+            checks.append((f"[{t} thread{'s' if t > 1 else ''}, {r} resamples] {name}", ok, detail))
     agree = all(ok for _, ok, _ in checks)
 
     seconds = python["seconds"]
     inference = seconds["ort_feeds"] + seconds["ort_gbm"]
-    rows = [
-        ("read CSV: pandas.read_csv vs Vigil", seconds["read_csv"], vigil["read_seconds"]),
-        ("inference: feeds + onnxruntime run vs Vigil (GBM, 100 trees)", inference, vigil["inference_seconds"]),
-        ("metrics: scikit-learn vs Vigil", seconds["sklearn_metrics"], vigil["metrics_seconds"]),
-        ("fairness (2 attributes): Fairlearn vs Vigil", seconds["fairlearn"], vigil["fairness_seconds"]),
-        ("end to end", seconds["total"], vigil["total_seconds"]),
+    stage_rows = [
+        ("read CSV: pandas.read_csv vs Vigil", seconds["read_csv"], "read_seconds"),
+        ("inference: feeds + onnxruntime run vs Vigil (GBM, 100 trees)", inference, "inference_seconds"),
+        ("metrics: scikit-learn vs Vigil (with 1,000-resample bootstrap intervals)", seconds["sklearn_metrics"], "metrics_seconds"),
+        ("fairness (2 attributes): Fairlearn vs Vigil", seconds["fairlearn"], "fairness_seconds"),
+        ("end to end", seconds["total"], "total_seconds"),
     ]
 
     cpus = os.cpu_count()
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else cpus
     found = versions()
-    print(f"{platform.processor() or platform.machine()}, {cpus} CPUs ({usable} usable); every library on one thread "
-          f"(RAYON_NUM_THREADS=1 for Vigil, OMP/OpenBLAS/MKL=1, pyarrow pools of 1 and onnxruntime 1+1 threads for Python)")
+    print(f"{platform.processor() or platform.machine()}, {cpus} CPUs ({usable} usable); the Python stack on one thread "
+          f"(OMP/OpenBLAS/MKL=1, pyarrow pools of 1, onnxruntime 1+1 threads); Vigil on one thread (RAYON_NUM_THREADS=1) "
+          f"and on every core")
     print(", ".join(f"{k} {v}" for k, v in found.items() if v) + f"; Vigil from {vigil['source']}")
     print(f"{python['rows']:,} rows ({data.relative_to(ROOT)}), {len(NUMERIC)} numeric + {len(CATEGORICAL)} categorical "
           f"columns, GBM {model.relative_to(ROOT)}; seconds, lower is better; Python stages best of {repeat}")
@@ -512,24 +528,41 @@ def main():
         setup.append(f"training and converting the model took {training_seconds:.1f} s")
     print("Set-up (not counted): " + ("; ".join(setup) if setup else "data and model from earlier runs") + ".")
     print()
-    print("| stage | Python stack s | Vigil s | Python / Vigil |")
-    print("|---|---:|---:|---:|")
-    for name, theirs, ours in rows:
-        print(f"| {name} | {theirs:.3f} | {ours:.3f} | {ratio_text(ratio(theirs, ours))} |")
+    columns = [t for t, r in configs if r == 1000]
+    header = "| stage | Python stack s | " + " | ".join(
+        f"Vigil, {t} thread{'s' if t > 1 else ''} s | Python / Vigil" for t in columns) + " |"
+    print(header)
+    print("|---|---:|" + "---:|---:|" * len(columns))
+    for name, theirs, key in stage_rows:
+        cells = " | ".join(f"{runs[(t, 1000)][key]:.3f} | {ratio_text(ratio(theirs, runs[(t, 1000)][key]))}" for t in columns)
+        print(f"| {name} | {theirs:.3f} | {cells} |")
+    # Like for like: the same outputs as the Python stack, without bootstrap intervals.
+    cells = " | ".join(f"{runs[(t, 0)]['total_seconds']:.3f} | {ratio_text(ratio(seconds['total'], runs[(t, 0)]['total_seconds']))}" for t in columns)
+    plain_metrics = " / ".join(f"{runs[(t, 0)]['metrics_seconds']:.3f}" for t in columns)
+    print(f"| end to end without intervals (like for like; Vigil's metrics {plain_metrics} s) | {seconds['total']:.3f} | {cells} |")
     if cli and "seconds" in cli:
-        name = "vigil CLI end to end (process, incl. writing the 1M-row JSON)"
+        name = "vigil CLI end to end, one thread (process, incl. writing the 1M-row JSON)"
         if python["rows"] != 1_000_000:
-            name = f"vigil CLI end to end (process, incl. writing the {python['rows']:,}-row JSON)"
-        print(f"| {name} | {seconds['total']:.3f} | {cli['seconds']:.3f} | {ratio_text(ratio(seconds['total'], cli['seconds']))} |")
+            name = f"vigil CLI end to end, one thread (process, incl. writing the {python['rows']:,}-row JSON)"
+        blanks = " | ".join(["", ""] * (len(columns) - 1))
+        print(f"| {name} | {seconds['total']:.3f} | {cli['seconds']:.3f} | {ratio_text(ratio(seconds['total'], cli['seconds']))} |{(' ' + blanks + ' |') if blanks else ''}")
     print()
     print(f"Python inference split: building the feeds {seconds['ort_feeds']:.3f} s, session + run {seconds['ort_gbm']:.3f} s.")
     scores = python["metrics"]
     print(f"Python: accuracy {scores['accuracy']:.6f}, ROC AUC {scores['roc_auc']:.6f}, log loss {scores['log_loss']:.6f}; "
           f"Vigil: accuracy {float(vigil['accuracy']):.6f}, ROC AUC {float(vigil['roc_auc']):.6f}, log loss {float(vigil['log_loss']):.6f}.")
     print()
-    print("Agreement:")
+    print("Agreement (every Vigil run against the Python stack):")
+    for (t, r) in runs:
+        label = f"[{t} thread{'s' if t > 1 else ''}, {r} resamples]"
+        mine = [(name, ok, detail) for name, ok, detail in checks if name.startswith(label)]
+        failed = [c for c in mine if not c[1]]
+        print(f"  {label} {len(mine) - len(failed)} of {len(mine)} checks ok")
+        for name, _, detail in failed:
+            print(f"    FAIL {name}: {detail}")
     for name, ok, detail in checks:
-        print(f"  {'ok  ' if ok else 'FAIL'} {name}: {detail}")
+        if name.startswith("[1 thread, 1000 resamples]"):
+            print(f"  {'ok  ' if ok else 'FAIL'} {name}: {detail}")
     print("Both sides agree." if agree else "DISAGREEMENT: the two sides did not compute the same numbers.")
     sys.stdout.flush()
 
@@ -544,6 +577,7 @@ def main():
             "setup_seconds": {"generation": generation_seconds, "training_and_conversion": training_seconds},
             "repeat": repeat,
             "vigil": vigil,
+            "vigil_runs": [dict(run, threads=t, bootstrap_resamples=r) for (t, r), run in runs.items()],
             "vigil_cli": cli,
             "python": {
                 "seconds": seconds,

@@ -4,7 +4,10 @@
 //! `benches/compare_evaluation_with_peers.py`, which times pandas + onnxruntime +
 //! scikit-learn + Fairlearn on the same files in the same run.
 //!
-//! `cargo bench -p vigil-engine --bench evaluation -- MODEL.onnx DATA.csv TARGET ATTR[,ATTR…]`
+//! `cargo bench -p vigil-engine --bench evaluation -- MODEL.onnx DATA.csv TARGET ATTR[,ATTR…] [RESAMPLES]`
+//!
+//! RESAMPLES is the bootstrap's resample count (default 1,000 as in the app; 0 for no
+//! intervals, which is what the Python stack computes).
 #![allow(
     clippy::print_stdout,
     clippy::expect_used,
@@ -22,9 +25,12 @@ fn main() {
         .skip(1)
         .filter(|a| !a.starts_with('-'))
         .collect();
-    let [model, data, target, attributes, ..] = args.as_slice() else {
-        panic!("usage: evaluation MODEL.onnx DATA.csv TARGET ATTR[,ATTR…]");
+    let [model, data, target, attributes, rest @ ..] = args.as_slice() else {
+        panic!("usage: evaluation MODEL.onnx DATA.csv TARGET ATTR[,ATTR…] [RESAMPLES]");
     };
+    let resamples: Option<usize> = rest
+        .first()
+        .map(|r| r.parse().expect("RESAMPLES is a number"));
     let model = PathBuf::from(model);
     let data = PathBuf::from(data);
     // Each attribute its own analysis, as `--sensitive A --sensitive B`.
@@ -42,6 +48,7 @@ fn main() {
         prediction_column: None,
         probability_columns: &[],
         device: DeviceChoice::Cpu,
+        bootstrap_resamples: resamples,
     };
     let started = std::time::Instant::now();
     let run = vigil_engine::run_evaluation_files(&request, &JobHandle::silent()).expect("evaluate");
@@ -72,6 +79,8 @@ fn main() {
             "fairness_seconds": t.fairness_ms / 1000.0,
             "total_seconds": total_seconds,
             "rows": run.dataset.row_count(),
+            "bootstrap_resamples": resamples.unwrap_or(1000),
+            "threads": rayon_threads(),
             "accuracy": metrics["accuracy"],
             "roc_auc": metrics["roc_auc"]["binary"],
             "log_loss": metrics["log_loss"],
@@ -79,4 +88,13 @@ fn main() {
             "tpr": rates("tpr"),
         })
     );
+}
+
+/// The worker threads the evaluation used (RAYON_NUM_THREADS, else one per core).
+fn rayon_threads() -> usize {
+    std::env::var("RAYON_NUM_THREADS")
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .filter(|&t| t > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
 }

@@ -237,6 +237,25 @@ pub fn score(
     target: &str,
     pos_label: Option<&str>,
 ) -> Result<Json, EvaluateError> {
+    score_with(
+        dataset,
+        predictions,
+        exact_probabilities,
+        target,
+        pos_label,
+        &vigil_stats::Bootstrap::default(),
+    )
+}
+
+/// [`score`] with the bootstrap's resample count and seed given (0 resamples: no intervals).
+pub fn score_with(
+    dataset: &Dataset,
+    predictions: &Predictions,
+    exact_probabilities: Option<&[Vec<f64>]>,
+    target: &str,
+    pos_label: Option<&str>,
+    bootstrap: &vigil_stats::Bootstrap,
+) -> Result<Json, EvaluateError> {
     let target_column = column(dataset, target)?;
     let rows = dataset.row_count();
     if let Some(values) = &predictions.value {
@@ -262,8 +281,7 @@ pub fn score(
         }
         let predicted: Vec<f64> = values.iter().map(|&v| f64::from(v)).collect();
         let mut out = regression_json(&vigil_stats::regression_metrics(&truth, &predicted)?);
-        let bootstrap = vigil_stats::Bootstrap::default();
-        let ci = vigil_stats::regression_intervals(&truth, &predicted, &bootstrap);
+        let ci = vigil_stats::regression_intervals(&truth, &predicted, bootstrap);
         out["confidence_intervals"] = json!({ "mae": ci.mae, "rmse": ci.rmse, "r2": ci.r2 });
         out["bootstrap"] = json!(bootstrap);
         return Ok(out);
@@ -314,14 +332,13 @@ pub fn score(
     )?;
     let mut out = classification_json(&metrics, &class_text, &classes[0]);
     // Bootstrap intervals (seeded, recorded with the result) for the headline metrics.
-    let bootstrap = vigil_stats::Bootstrap::default();
     let ci = vigil_stats::classification_intervals(
         &y_true,
         &y_pred,
         probabilities.as_deref(),
         class_text.len(),
         positive,
-        &bootstrap,
+        bootstrap,
     );
     out["confidence_intervals"] = json!({
         "accuracy": ci.accuracy,

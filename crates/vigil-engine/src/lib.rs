@@ -207,6 +207,8 @@ pub struct EvaluateRequest<'a> {
     pub prediction_column: Option<&'a str>,
     pub probability_columns: &'a [String],
     pub device: DeviceChoice,
+    /// Bootstrap resamples for the intervals; `None` for the default (1,000), 0 for none.
+    pub bootstrap_resamples: Option<usize>,
 }
 
 /// Runs (or reads) predictions and scores them: `{"predictions": …, "metrics": …}` in the
@@ -246,6 +248,7 @@ impl EvaluateRequest<'_> {
             inputs: self.inputs.to_vec(),
             prediction_column: self.prediction_column.map(str::to_owned),
             probability_columns: self.probability_columns.to_vec(),
+            bootstrap_resamples: self.bootstrap_resamples,
         }
     }
 }

@@ -397,15 +397,33 @@ pub fn predict_with_progress(
         probabilities: None,
         value: None,
     };
-    let mut start = 0;
-    while start < rows {
-        let end = (start + batch_rows).min(rows);
+    let run_chunk = |start: usize, end: usize| -> Result<Vec<(String, Value)>, PredictError> {
         let inputs = columns
             .iter()
             .map(|(info, cols)| Ok((info.name.clone(), input_tensor(info, cols, start, end)?)))
             .collect::<Result<Vec<_>, PredictError>>()?;
-        let outputs = model.run(inputs, device)?;
-        append_outputs(model, &outputs, &mut result)?;
+        Ok(model.run(inputs, device)?)
+    };
+    // Chunks run a wave at a time, one per core; their outputs are appended in row order and
+    // progress is reported (and a cancel heeded) after each wave.
+    let threads = rayon::current_num_threads().max(1);
+    let mut start = 0;
+    while start < rows {
+        let wave: Vec<(usize, usize)> = (0..threads)
+            .map(|k| start + k * batch_rows)
+            .take_while(|&s| s < rows)
+            .map(|s| (s, (s + batch_rows).min(rows)))
+            .collect();
+        let outputs: Vec<Result<Vec<(String, Value)>, PredictError>> = if wave.len() == 1 {
+            vec![run_chunk(wave[0].0, wave[0].1)]
+        } else {
+            use rayon::prelude::*;
+            wave.par_iter().map(|&(s, e)| run_chunk(s, e)).collect()
+        };
+        for chunk in outputs {
+            append_outputs(model, &chunk?, &mut result)?;
+        }
+        let end = wave.last().map_or(rows, |&(_, e)| e);
         start = end;
         if progress(end, rows).is_break() {
             return Err(PredictError::Cancelled {

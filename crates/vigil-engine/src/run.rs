@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::Value as Json;
 use ts_rs::TS;
 
-use crate::evaluate::{fairness_section, logged_predictions, score};
+use crate::evaluate::{fairness_section, logged_predictions, score_with};
 use crate::predict::{Predictions, bind_inputs, predict_with_progress};
 use crate::{EngineError, EvaluationSettings, Result};
 
@@ -195,12 +195,13 @@ pub fn run_evaluation(
     let inference_ms = elapsed_ms(started);
     job.report(JobProgress::stage("scoring"));
     let started = Instant::now();
-    let metrics = score(
+    let metrics = score_with(
         &dataset,
         &predictions,
         exact.as_deref(),
         &settings.target,
         settings.pos_label.as_deref(),
+        &settings.bootstrap(),
     )?;
     let metrics_ms = elapsed_ms(started);
     let started = Instant::now();

@@ -36,6 +36,10 @@ pub struct EvaluationSettings {
     /// Logged predictions: the columns that hold the class probabilities.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub probability_columns: Vec<String>,
+    /// Bootstrap resamples for the confidence intervals; `None` for the default (1,000), 0 for
+    /// no intervals.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bootstrap_resamples: Option<usize>,
 }
 
 impl EvaluationSettings {
@@ -48,6 +52,16 @@ impl EvaluationSettings {
             inputs: Vec::new(),
             prediction_column: None,
             probability_columns: Vec::new(),
+            bootstrap_resamples: None,
+        }
+    }
+
+    /// The bootstrap these settings ask for.
+    pub fn bootstrap(&self) -> vigil_stats::Bootstrap {
+        let default = vigil_stats::Bootstrap::default();
+        vigil_stats::Bootstrap {
+            resamples: self.bootstrap_resamples.unwrap_or(default.resamples),
+            ..default
         }
     }
 
@@ -887,6 +901,7 @@ impl Workspace {
             inputs: Vec::new(),
             prediction_column,
             probability_columns: request.probability_columns.clone(),
+            bootstrap_resamples: None,
         };
         let files = EvaluationFiles {
             model: model_path.as_deref().map(std::path::Path::new),

@@ -265,6 +265,15 @@ pub fn classification_intervals(
     positive: Option<usize>,
     bootstrap: &Bootstrap,
 ) -> ClassificationIntervals {
+    if y_true.is_empty() || bootstrap.resamples == 0 {
+        return ClassificationIntervals {
+            accuracy: None,
+            balanced_accuracy: None,
+            f1_macro: None,
+            roc_auc: None,
+            log_loss: None,
+        };
+    }
     let [accuracy, balanced_accuracy, f1_macro, roc_auc, log_loss] =
         match (probabilities, positive.filter(|_| n_classes == 2)) {
             (Some(p), Some(pos)) => binary_scored_intervals(y_true, y_pred, p, pos, bootstrap),
@@ -349,8 +358,8 @@ impl BinaryLayout {
 
     fn new(y_true: &[usize], y_pred: &[usize], probabilities: &[Vec<f64>], pos: usize) -> Self {
         let score = |r: usize| probabilities[r][pos];
-        let mut order: Vec<usize> = (0..y_true.len()).collect();
-        order.sort_by(|&a, &b| score(a).total_cmp(&score(b)));
+        let scores: Vec<f64> = probabilities.iter().map(|row| row[pos]).collect();
+        let order = crate::roc::ascending_order(&scores);
         let indicator = |yes: bool| if yes { 1.0 } else { 0.0 };
         let mut ties = Vec::new();
         let mut start = 0;

@@ -43,8 +43,9 @@ pub fn precision_recall_curve(positive: &[bool], scores: &[f64]) -> Option<Curve
 
 /// True and false positives counted at each distinct score, from the highest score down.
 fn cumulative_counts(positive: &[bool], scores: &[f64]) -> (Vec<f64>, Vec<f64>) {
-    let mut order: Vec<usize> = (0..scores.len()).collect();
-    order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
+    // Highest first; the order within a tie does not matter, only its totals.
+    let mut order = crate::roc::ascending_order(scores);
+    order.reverse();
     let (mut tp, mut fp) = (Vec::new(), Vec::new());
     let (mut t, mut f) = (0.0, 0.0);
     for (k, &i) in order.iter().enumerate() {

@@ -1,6 +1,27 @@
 //! ROC AUC by ranks: the area under the ROC curve equals the probability that a random positive
 //! scores above a random negative, ties counting one half — the trapezoidal rule scikit-learn uses.
 
+/// Row indices in ascending score order (`f64::total_cmp`'s order; equal scores keep row
+/// order). Sorted as (order-preserving integer key, row) pairs: a million scores sort several
+/// times faster than indices compared through the scores.
+pub(crate) fn ascending_order(scores: &[f64]) -> Vec<usize> {
+    let mut keyed: Vec<(u64, usize)> = scores
+        .iter()
+        .enumerate()
+        .map(|(row, v)| {
+            let bits = v.to_bits();
+            let key = if bits >> 63 == 1 {
+                !bits
+            } else {
+                bits | (1 << 63)
+            };
+            (key, row)
+        })
+        .collect();
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, row)| row).collect()
+}
+
 /// Binary ROC AUC of `scores` against `positive` flags; `None` when one class is absent (the
 /// area is undefined; scikit-learn raises).
 pub fn roc_auc_binary(positive: &[bool], scores: &[f64]) -> Option<f64> {
@@ -9,8 +30,7 @@ pub fn roc_auc_binary(positive: &[bool], scores: &[f64]) -> Option<f64> {
     if n_pos == 0 || n_neg == 0 {
         return None;
     }
-    let mut order: Vec<usize> = (0..scores.len()).collect();
-    order.sort_by(|&a, &b| scores[a].total_cmp(&scores[b]));
+    let order = ascending_order(scores);
     // Sum of the positives' ranks, with tied scores sharing their average rank.
     let mut rank_sum = 0.0;
     let mut i = 0;

@@ -482,6 +482,42 @@ fn eval_register_stores_the_version_and_evaluation_once() {
 }
 
 #[test]
+fn eval_bootstrap_sets_the_resample_count_of_the_intervals() {
+    let model = kit("models/breast_cancer_logreg.onnx");
+    let data = kit("data/breast_cancer.csv");
+    let run = |resamples: &str| {
+        let (ok, json) = vigil_json(&[
+            "eval",
+            "--model",
+            model.to_str().expect("p"),
+            "--data",
+            data.to_str().expect("p"),
+            "--target",
+            "target",
+            "--bootstrap",
+            resamples,
+        ]);
+        assert!(ok, "{json}");
+        json
+    };
+    let none = run("0");
+    assert_eq!(none["metrics"]["bootstrap"]["resamples"], 0);
+    assert!(none["metrics"]["confidence_intervals"]["accuracy"].is_null());
+    let some = run("200");
+    assert_eq!(some["metrics"]["bootstrap"]["resamples"], 200);
+    let interval = &some["metrics"]["confidence_intervals"]["roc_auc"];
+    let auc = some["metrics"]["roc_auc"]["binary"].as_f64().expect("auc");
+    assert!(
+        interval["low"].as_f64().expect("low") <= auc
+            && auc <= interval["high"].as_f64().expect("high"),
+        "{interval} vs {auc}"
+    );
+    // The point estimates do not depend on the intervals.
+    assert_eq!(none["metrics"]["accuracy"], some["metrics"]["accuracy"]);
+    assert_eq!(none["metrics"]["roc_auc"], some["metrics"]["roc_auc"]);
+}
+
+#[test]
 fn eval_register_stores_logged_predictions_under_the_system_that_logged_them() {
     let workspace = tempfile::tempdir().expect("temp");
     let data = kit("data/metrics_edge_binary.csv");

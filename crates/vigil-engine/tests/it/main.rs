@@ -1406,38 +1406,62 @@ mod progress {
         let excluded = vec!["default".to_owned()];
         let bindings = bind_inputs(&model, &dataset, &[], &excluded).expect("bind");
         let device = vigil_infer::Device::cpu();
-        let mut seen = Vec::new();
-        let all = predict_with_progress(
-            &model,
-            &dataset,
-            &bindings,
-            &device,
-            1000,
-            &mut |done, total| {
-                seen.push((done, total));
-                ControlFlow::Continue(())
-            },
-        )
-        .expect("runs");
+        // Chunks run a wave at a time, one per worker thread; progress comes after each wave.
+        let with_threads = |threads: usize| {
+            let mut seen = Vec::new();
+            let predictions = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("pool")
+                .install(|| {
+                    predict_with_progress(
+                        &model,
+                        &dataset,
+                        &bindings,
+                        &device,
+                        1000,
+                        &mut |done, total| {
+                            seen.push((done, total));
+                            ControlFlow::Continue(())
+                        },
+                    )
+                })
+                .expect("runs");
+            (predictions, seen)
+        };
+        let (all, seen) = with_threads(1);
         assert_eq!(all.n_rows, 4000);
         assert_eq!(
             seen,
             [(1000, 4000), (2000, 4000), (3000, 4000), (4000, 4000)]
         );
-        let cancelled = predict_with_progress(
-            &model,
-            &dataset,
-            &bindings,
-            &device,
-            1000,
-            &mut |done, _| {
-                if done >= 2000 {
-                    ControlFlow::Break(())
-                } else {
-                    ControlFlow::Continue(())
-                }
-            },
+        let (parallel, seen) = with_threads(2);
+        assert_eq!(seen, [(2000, 4000), (4000, 4000)]);
+        assert_eq!(
+            serde_json::to_value(&parallel).expect("json"),
+            serde_json::to_value(&all).expect("json"),
+            "the same predictions in the same row order on any number of threads"
         );
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .expect("pool");
+        let cancelled = pool.install(|| {
+            predict_with_progress(
+                &model,
+                &dataset,
+                &bindings,
+                &device,
+                1000,
+                &mut |done, _| {
+                    if done >= 2000 {
+                        ControlFlow::Break(())
+                    } else {
+                        ControlFlow::Continue(())
+                    }
+                },
+            )
+        });
         assert!(matches!(
             cancelled,
             Err(PredictError::Cancelled {

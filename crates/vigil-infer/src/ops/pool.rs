@@ -55,23 +55,31 @@ impl MaxPool {
         let mut values = Vec::with_capacity(batch * channels * out_size);
         let mut indices = Vec::with_capacity(batch * channels * out_size);
         let dims = spatial.len();
+        if dims == 2 {
+            let (values, indices) = self.pool_2d(x, batch * channels, spatial, &out, &r)?;
+            let mut out_shape = vec![batch, channels];
+            out_shape.extend(out);
+            return Ok((out_shape, values, indices));
+        }
+        let kernel_size: usize = r.kernel.iter().product();
+        // Coordinate buffers reused for every window (allocating them per window and kernel
+        // element made allocation most of a small CNN's run time).
+        let mut coord = vec![0_usize; dims];
+        let mut position = vec![0_usize; dims];
         for plane in 0..batch * channels {
             let base = plane * in_size;
             for o in 0..out_size {
                 // Output coordinates, row-major.
                 let mut rem = o;
-                let mut coord = vec![0_usize; dims];
                 for d in (0..dims).rev() {
                     coord[d] = rem % out[d];
                     rem /= out[d];
                 }
                 let mut best: Option<(T, usize)> = None;
-                let kernel_size: usize = r.kernel.iter().product();
                 for k in 0..kernel_size {
                     let mut krem = k;
                     let mut offset = 0_usize;
                     let mut inside = true;
-                    let mut position = vec![0_usize; dims];
                     for d in (0..dims).rev() {
                         let kd = krem % r.kernel[d];
                         krem /= r.kernel[d];
@@ -115,6 +123,61 @@ impl MaxPool {
         let mut out_shape = vec![batch, channels];
         out_shape.extend(out);
         Ok((out_shape, values, indices))
+    }
+
+    /// The 2-D case with plain loops (images: the common one). Same rules as the general
+    /// case: the first maximum wins, positions in the padding are skipped.
+    fn pool_2d<T: Number>(
+        &self,
+        x: &[T],
+        planes: usize,
+        spatial: &[usize],
+        out: &[usize],
+        r: &super::burn_ops::Resolved,
+    ) -> OpResult<(Vec<T>, Vec<i64>)> {
+        let (h, w) = (spatial[0], spatial[1]);
+        let (oh, ow) = (out[0], out[1]);
+        let mut values = Vec::with_capacity(planes * oh * ow);
+        let mut indices = Vec::with_capacity(planes * oh * ow);
+        for plane in 0..planes {
+            let base = plane * h * w;
+            for oy in 0..oh {
+                for ox in 0..ow {
+                    let mut best: Option<(T, usize)> = None;
+                    for ky in 0..r.kernel[0] {
+                        let Some(iy) = (oy * r.strides[0] + ky * r.dilations[0])
+                            .checked_sub(r.pads[0].0)
+                            .filter(|&iy| iy < h)
+                        else {
+                            continue;
+                        };
+                        for kx in 0..r.kernel[1] {
+                            let Some(ix) = (ox * r.strides[1] + kx * r.dilations[1])
+                                .checked_sub(r.pads[1].0)
+                                .filter(|&ix| ix < w)
+                            else {
+                                continue;
+                            };
+                            let v = x[base + iy * w + ix];
+                            if best.is_none_or(|(b, _)| v > b) {
+                                let index = if self.column_major {
+                                    ix * h + iy
+                                } else {
+                                    iy * w + ix
+                                };
+                                best = Some((v, index));
+                            }
+                        }
+                    }
+                    let (v, index) = best.ok_or_else(|| {
+                        OpError::new("a pooling window lies entirely in the padding")
+                    })?;
+                    values.push(v);
+                    indices.push(i64::try_from(base + index).unwrap_or(i64::MAX));
+                }
+            }
+        }
+        Ok((values, indices))
     }
 }
 
