@@ -59,6 +59,17 @@ impl KindGuess {
         parsed
     }
 
+    /// The guess after the values of both `self` and `other` (parts of one column read apart).
+    pub(crate) fn merge(self, other: Self) -> Self {
+        Self {
+            seen: self.seen || other.seen,
+            integer: self.integer && other.integer,
+            number: self.number && other.number,
+            boolean: self.boolean && other.boolean,
+            timestamp: self.timestamp && other.timestamp,
+        }
+    }
+
     pub(crate) fn kind(self) -> ColumnKind {
         if !self.seen {
             ColumnKind::Text

@@ -45,6 +45,33 @@ pub enum DataError {
     UnsupportedColumn { column: String, reason: String },
 }
 
+impl DataError {
+    /// The same error with its line number `by` lines further on (for a stretch of the file read
+    /// on its own, which counts lines from its own start).
+    fn lines_later(self, by: u64) -> Self {
+        match self {
+            Self::RaggedRow {
+                line,
+                expected,
+                found,
+            } => Self::RaggedRow {
+                line: line + by,
+                expected,
+                found,
+            },
+            Self::InvalidUtf8 { line, column } => Self::InvalidUtf8 {
+                line: line + by,
+                column,
+            },
+            Self::Malformed { line, reason } => Self::Malformed {
+                line: line + by,
+                reason,
+            },
+            other => other,
+        }
+    }
+}
+
 /// What one column holds, as found by reading every value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(rename = "ColumnSummary")]
@@ -167,6 +194,17 @@ pub fn profile_csv(bytes: &[u8]) -> Result<DatasetProfile, DataError> {
 /// Reads a comma-separated file with one header row into typed columns. Numbers are parsed with
 /// correct rounding (Rust's `str::parse::<f64>`).
 pub fn read_csv(bytes: &[u8]) -> Result<Dataset, DataError> {
+    read_csv_in_parts(bytes, rayon::current_num_threads(), PARALLEL_MIN_BYTES)
+}
+
+/// Files smaller than this are read on one thread.
+const PARALLEL_MIN_BYTES: usize = 8 << 20;
+
+/// [`read_csv`] with the body split into up to `parts` stretches of whole lines, read on every
+/// core, when the file is at least `min_bytes` long and its body has no quote character (so
+/// every line break ends a record). The result is the same as reading it in one pass: numbers
+/// parsed the same way, kinds decided over all values, and the first error in file order.
+fn read_csv_in_parts(bytes: &[u8], parts: usize, min_bytes: usize) -> Result<Dataset, DataError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(DataError::Empty);
     }
@@ -182,32 +220,40 @@ pub fn read_csv(bytes: &[u8]) -> Result<Dataset, DataError> {
         return Err(DataError::Empty);
     }
     let names = header_names(&header)?;
-    let mut columns_in: Vec<ColumnBuffer> =
-        (0..names.len()).map(|_| ColumnBuffer::default()).collect();
-    let mut row_count = 0u64;
-    // One record buffer for the whole file.
-    let mut record = csv::ByteRecord::new();
-    while reader
-        .read_byte_record(&mut record)
-        .map_err(|e| malformed(&e))?
-    {
-        let line = record.position().map_or(0, csv::Position::line);
-        if record.len() != names.len() {
-            return Err(DataError::RaggedRow {
-                line,
-                expected: names.len(),
-                found: record.len(),
-            });
+    let body_start = usize::try_from(reader.position().byte()).unwrap_or(bytes.len());
+    let body = &bytes[body_start.min(bytes.len())..];
+    let stretches = if parts > 1 && bytes.len() >= min_bytes && !body.contains(&b'"') {
+        split_at_lines(body, parts)
+    } else {
+        vec![(0, body.len())]
+    };
+    // The fingerprint is computed beside the parsing.
+    let (sha256, read) = rayon::join(
+        || hex::encode(Sha256::digest(bytes)),
+        || {
+            use rayon::prelude::*;
+            stretches
+                .par_iter()
+                .map(|&(from, to)| read_stretch(&body[from..to], names.len()))
+                .collect::<Vec<_>>()
+        },
+    );
+    let mut pieces = Vec::with_capacity(read.len());
+    for (result, &(from, _)) in read.into_iter().zip(&stretches) {
+        match result {
+            Ok(piece) => pieces.push(piece),
+            Err(error) => {
+                // The stretch counted lines from its own start.
+                let before = bytes[..body_start + from]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count();
+                return Err(error.lines_later(u64::try_from(before).unwrap_or(u64::MAX)));
+            }
         }
-        for (index, field) in record.iter().enumerate() {
-            let field = std::str::from_utf8(field).map_err(|_| DataError::InvalidUtf8 {
-                line,
-                column: index + 1,
-            })?;
-            columns_in[index].push(field);
-        }
-        row_count += 1;
     }
+    let columns_in = merge_pieces(pieces, names.len());
+    let row_count = columns_in.first().map_or(0, |c| c.rows as u64);
     if row_count == 0 {
         return Err(DataError::NoRows);
     }
@@ -242,13 +288,107 @@ pub fn read_csv(bytes: &[u8]) -> Result<Dataset, DataError> {
         columns.push(Column { name, kind, values });
     }
     let profile = DatasetProfile {
-        sha256: hex::encode(Sha256::digest(bytes)),
+        sha256,
         size_bytes: bytes.len() as u64,
         format: DatasetFormat::Csv,
         row_count,
         columns: profiles,
     };
     Ok(Dataset { profile, columns })
+}
+
+/// Splits `body` into up to `parts` stretches `(from, to)` that each end after a line break
+/// (the last one at the end).
+fn split_at_lines(body: &[u8], parts: usize) -> Vec<(usize, usize)> {
+    let target = body.len() / parts.max(1);
+    let mut stretches = Vec::with_capacity(parts);
+    let mut from = 0;
+    for k in 1..parts {
+        let wanted = (k * target).max(from);
+        let Some(offset) = body[wanted..].iter().position(|&b| b == b'\n') else {
+            break;
+        };
+        let to = wanted + offset + 1;
+        if to >= body.len() {
+            break;
+        }
+        stretches.push((from, to));
+        from = to;
+    }
+    stretches.push((from, body.len()));
+    stretches
+}
+
+/// Reads a stretch of whole records (no header) into column buffers; line numbers in errors
+/// count from the stretch's first line.
+fn read_stretch(stretch: &[u8], width: usize) -> Result<Vec<ColumnBuffer>, DataError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(stretch);
+    let mut columns: Vec<ColumnBuffer> = (0..width).map(|_| ColumnBuffer::default()).collect();
+    // One record buffer for the whole stretch.
+    let mut record = csv::ByteRecord::new();
+    while reader
+        .read_byte_record(&mut record)
+        .map_err(|e| malformed(&e))?
+    {
+        let line = record.position().map_or(0, csv::Position::line);
+        if record.len() != width {
+            return Err(DataError::RaggedRow {
+                line,
+                expected: width,
+                found: record.len(),
+            });
+        }
+        for (index, field) in record.iter().enumerate() {
+            let field = std::str::from_utf8(field).map_err(|_| DataError::InvalidUtf8 {
+                line,
+                column: index + 1,
+            })?;
+            columns[index].push(field);
+        }
+    }
+    Ok(columns)
+}
+
+/// Joins the columns of stretches read apart, in file order. A column numeric in every stretch
+/// keeps its numbers; one that is text from the first row of every stretch keeps its text; any
+/// other mix (a column that turns to text within a stretch) is read again whole as text, as the
+/// one-pass reader does for the rows before its first text value.
+fn merge_pieces(pieces: Vec<Vec<ColumnBuffer>>, width: usize) -> Vec<ColumnBuffer> {
+    let mut pieces = pieces;
+    if pieces.len() == 1 {
+        return pieces.pop().unwrap_or_default();
+    }
+    (0..width)
+        .map(|column| {
+            let parts: Vec<ColumnBuffer> = pieces
+                .iter_mut()
+                .map(|p| std::mem::take(&mut p[column]))
+                .collect();
+            let mut out = ColumnBuffer::default();
+            for part in &parts {
+                out.guess = out.guess.merge(part.guess);
+                out.rows += part.rows;
+                out.missing += part.missing;
+            }
+            if parts.iter().all(|p| p.text_from.is_none()) {
+                out.numbers = parts.into_iter().flat_map(|p| p.numbers).collect();
+            } else if parts.iter().all(|p| p.text_from == Some(0)) {
+                out.text_from = Some(0);
+                for part in parts {
+                    let offset = out.text.len();
+                    out.text.push_str(&part.text);
+                    out.ends
+                        .extend(part.ends.into_iter().map(|e| e.map(|e| e + offset)));
+                }
+            } else {
+                out.text_from = Some(out.rows);
+            }
+            out
+        })
+        .collect()
 }
 
 /// One column while a CSV is read. While every present value is a number, only the parsed
@@ -396,5 +536,113 @@ fn malformed(error: &csv::Error) -> DataError {
             line,
             reason: error.to_string(),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file with every kind of column, missing values, a column that turns to text late, and
+    /// a text column whose values look numeric in places; `ending` is the line break.
+    fn sample(rows: usize, ending: &str) -> Vec<u8> {
+        let mut text = format!("id,score,label,flag,when,late,code{ending}");
+        for i in 0..rows {
+            let score = if i % 17 == 0 {
+                String::new()
+            } else {
+                format!("{}", f64::from(u32::try_from(i).unwrap_or(0)) * 0.37 - 5.0)
+            };
+            let late = if i > rows * 3 / 4 && i % 5 == 0 {
+                "n/a".to_owned()
+            } else {
+                format!("{}", i % 11)
+            };
+            let code = if i % 3 == 0 {
+                format!("{i}")
+            } else {
+                format!("c{i}")
+            };
+            text.push_str(&format!(
+                "{i},{score},{},{},2026-01-{:02},{late},{code}{ending}",
+                ["a", "b", "NA"][i % 3],
+                i % 2 == 0,
+                i % 28 + 1,
+            ));
+        }
+        text.into_bytes()
+    }
+
+    #[test]
+    fn reading_in_stretches_gives_the_one_pass_result() {
+        for ending in ["\n", "\r\n"] {
+            let bytes = sample(2_000, ending);
+            let whole = read_csv_in_parts(&bytes, 1, 0).expect("one pass");
+            for parts in [2, 3, 7] {
+                let split = read_csv_in_parts(&bytes, parts, 0).expect("stretches");
+                assert_eq!(split.profile, whole.profile, "{parts} parts, {ending:?}");
+                for (a, b) in split.columns.iter().zip(&whole.columns) {
+                    let same = match (&a.values, &b.values) {
+                        (ColumnValues::Number(x), ColumnValues::Number(y)) => {
+                            x.len() == y.len()
+                                && x.iter().zip(y).all(|(p, q)| p.to_bits() == q.to_bits())
+                        }
+                        (x, y) => x == y,
+                    };
+                    assert!(same, "column {} with {parts} parts, {ending:?}", a.name);
+                }
+            }
+            let kinds: Vec<ColumnKind> = whole.profile.columns.iter().map(|c| c.kind).collect();
+            assert_eq!(
+                kinds,
+                [
+                    ColumnKind::Integer,
+                    ColumnKind::Number,
+                    ColumnKind::Text,
+                    ColumnKind::Boolean,
+                    ColumnKind::Timestamp,
+                    ColumnKind::Text,
+                    ColumnKind::Text,
+                ]
+            );
+        }
+    }
+
+    #[test]
+    fn an_error_in_a_later_stretch_names_the_same_line_as_one_pass() {
+        let mut bytes = sample(1_000, "\n");
+        bytes.extend_from_slice(b"1,2,3\n");
+        let whole = read_csv_in_parts(&bytes, 1, 0).expect_err("ragged");
+        assert_eq!(
+            whole,
+            DataError::RaggedRow {
+                line: 1_002,
+                expected: 7,
+                found: 3
+            }
+        );
+        assert_eq!(read_csv_in_parts(&bytes, 4, 0).expect_err("ragged"), whole);
+        // Invalid UTF-8 in the middle of the file, and a ragged row after it: the first wins.
+        let mut bytes = sample(1_000, "\n");
+        let at = bytes.len() * 2 / 3;
+        let line_start = at + bytes[at..].iter().position(|&b| b == b'\n').unwrap_or(0) + 1;
+        bytes[line_start + 1] = 0xff;
+        bytes.extend_from_slice(b"1,2\n");
+        let whole = read_csv_in_parts(&bytes, 1, 0).expect_err("utf-8");
+        assert!(matches!(whole, DataError::InvalidUtf8 { .. }), "{whole:?}");
+        assert_eq!(read_csv_in_parts(&bytes, 5, 0).expect_err("utf-8"), whole);
+    }
+
+    #[test]
+    fn quoted_fields_are_read_in_one_pass() {
+        // A quoted line break must not be taken for the end of a record.
+        let mut text = String::from("a,b\n");
+        for i in 0..500 {
+            text.push_str(&format!("{i},\"x\ny{i}\"\n"));
+        }
+        let bytes = text.into_bytes();
+        let split = read_csv_in_parts(&bytes, 4, 0).expect("reads");
+        assert_eq!(split.profile.row_count, 500);
+        assert_eq!(split, read_csv_in_parts(&bytes, 1, 0).expect("reads"));
     }
 }
