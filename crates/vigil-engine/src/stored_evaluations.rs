@@ -95,8 +95,8 @@ fn dataset_format(name: &str) -> vigil_data::DatasetFormat {
 
 /// Loads the model and the dataset from bytes and runs the evaluation, off the async threads.
 async fn run_off_thread(
-    model_bytes: Option<Vec<u8>>,
-    dataset_bytes: Vec<u8>,
+    model_bytes: Option<std::sync::Arc<[u8]>>,
+    dataset_bytes: std::sync::Arc<[u8]>,
     format: vigil_data::DatasetFormat,
     dataset_name: String,
     settings: EvaluationSettings,
@@ -391,8 +391,8 @@ impl Workspace {
         let model_bytes = self.store().blobs().get(&version.sha256).await?;
         let dataset_bytes = self.store().blobs().get(&dataset.sha256).await?;
         let run = run_off_thread(
-            Some(model_bytes),
-            dataset_bytes,
+            Some(model_bytes.into()),
+            dataset_bytes.into(),
             dataset_format(&dataset.format),
             "the stored dataset".to_owned(),
             settings.clone(),
@@ -649,8 +649,9 @@ fn file_name(path: &std::path::Path) -> String {
 
 /// The files' bytes with their hashes and the settings' cache key.
 struct LoadedFiles {
-    model: Option<(Vec<u8>, String)>,
-    data: Vec<u8>,
+    /// Shared with the blocking thread that reads them, not copied.
+    model: Option<(std::sync::Arc<[u8]>, String)>,
+    data: std::sync::Arc<[u8]>,
     data_format: vigil_data::DatasetFormat,
     settings_json: String,
     cache_key: String,
@@ -671,7 +672,7 @@ async fn load_files(
         Some(path) => {
             let bytes = read_bytes(path).await?;
             let sha256 = vigil_store::sha256_hex(&bytes);
-            Some((bytes, sha256))
+            Some((bytes.into(), sha256))
         }
         None => None,
     };
@@ -691,7 +692,7 @@ async fn load_files(
     );
     Ok(LoadedFiles {
         model,
-        data,
+        data: data.into(),
         data_format,
         settings_json,
         cache_key,
