@@ -15,6 +15,7 @@ pub mod drift;
 mod error;
 pub mod evaluate;
 pub mod feedback;
+mod files;
 pub mod import;
 pub mod monitor;
 pub mod predict;

@@ -664,17 +664,9 @@ impl Workspace {
         notes: &str,
         actor: &str,
     ) -> Result<crate::import::Imported<crate::views::ModelVersionSummary>> {
-        let bytes = tokio::fs::read(path)
-            .await
-            .map_err(|source| EngineError::ReadFile {
-                path: path.display().to_string(),
-                source,
-            })?;
+        let bytes = crate::files::read_file_async(path).await?;
         vigil_infer::Model::load(&bytes).map_err(crate::predict::PredictError::from)?;
-        let source = path.file_name().map_or_else(
-            || path.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        );
+        let source = crate::files::file_name(path);
         self.import_model_version(
             &crate::import::ModelFile {
                 model_name,

@@ -630,23 +630,6 @@ pub struct StoredEvaluation {
     pub summary: EvaluationSummary,
 }
 
-async fn read_bytes(path: &std::path::Path) -> Result<Vec<u8>> {
-    // Async reads: a dataset can be large, and this runs on the app's async threads.
-    tokio::fs::read(path)
-        .await
-        .map_err(|source| EngineError::ReadFile {
-            path: path.display().to_string(),
-            source,
-        })
-}
-
-fn file_name(path: &std::path::Path) -> String {
-    path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    )
-}
-
 /// The files' bytes with their hashes and the settings' cache key.
 struct LoadedFiles {
     /// Shared with the blocking thread that reads them, not copied.
@@ -670,7 +653,7 @@ async fn load_files(
     }
     let model = match files.model {
         Some(path) => {
-            let bytes = read_bytes(path).await?;
+            let bytes = crate::files::read_file_async(path).await?;
             let sha256 = vigil_store::sha256_hex(&bytes);
             Some((bytes.into(), sha256))
         }
@@ -683,7 +666,7 @@ async fn load_files(
             source,
         }
     })?;
-    let data = read_bytes(files.data).await?;
+    let data = crate::files::read_file_async(files.data).await?;
     let settings_json = settings.to_json()?;
     let cache_key = cache_key(
         model.as_ref().map(|(_, sha)| sha.as_str()),
@@ -746,7 +729,7 @@ impl Workspace {
                     &crate::import::ModelFile {
                         model_name: files.name,
                         model_description: "",
-                        source: &file_name(path),
+                        source: &crate::files::file_name(path),
                         notes: "",
                         bytes,
                     },
@@ -757,7 +740,7 @@ impl Workspace {
             ),
             _ => None,
         };
-        let data_source = file_name(files.data);
+        let data_source = crate::files::file_name(files.data);
         let dataset = self
             .import_profiled_dataset(
                 &crate::import::DatasetFile {

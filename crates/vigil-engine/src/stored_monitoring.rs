@@ -233,18 +233,11 @@ async fn compute_off_thread(
 }
 
 async fn read_file_async(path: &str) -> Result<Vec<u8>> {
-    tokio::fs::read(path)
-        .await
-        .map_err(|source| EngineError::ReadFile {
-            path: path.to_owned(),
-            source,
-        })
+    crate::files::read_file_async(std::path::Path::new(path)).await
 }
 
 fn file_name(path: &str) -> String {
-    std::path::Path::new(path)
-        .file_name()
-        .map_or_else(|| path.to_owned(), |n| n.to_string_lossy().into_owned())
+    crate::files::file_name(std::path::Path::new(path))
 }
 
 /// `csv` or `parquet`, from the file name.

@@ -1,0 +1,24 @@
+//! The files a user names by path (a model, a dataset), read for the use cases that store them.
+
+use std::path::Path;
+
+use crate::{EngineError, Result};
+
+/// Reads a whole file without blocking the async threads (a dataset can be large, and the
+/// desktop app runs its commands there).
+pub(crate) async fn read_file_async(path: &Path) -> Result<Vec<u8>> {
+    tokio::fs::read(path)
+        .await
+        .map_err(|source| EngineError::ReadFile {
+            path: path.display().to_string(),
+            source,
+        })
+}
+
+/// The file's name without its folders, kept as where a stored item came from.
+pub(crate) fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
