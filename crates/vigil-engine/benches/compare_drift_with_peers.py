@@ -33,12 +33,9 @@ Evidently 0.7.23 imports `pandas.core.dtypes.common.infer_dtype_from_object`, wh
 removed; the script puts a stand-in there before importing Evidently (it is only used by a
 legacy column-type test, not by the drift preset).
 """
-import os
+import one_thread  # noqa: F401  (first: caps the thread pools before numpy loads)
 
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS",
-             "VECLIB_MAXIMUM_THREADS", "BLIS_NUM_THREADS"):
-    os.environ[_var] = "1"
-os.environ.setdefault("DO_NOT_TRACK", "1")
+import os
 
 import argparse  # noqa: E402
 import json  # noqa: E402
@@ -53,21 +50,6 @@ import pandas as pd  # noqa: E402
 import scipy  # noqa: E402
 from scipy import stats  # noqa: E402
 from scipy.spatial.distance import jensenshannon  # noqa: E402
-
-try:
-    import pyarrow
-
-    pyarrow.set_cpu_count(1)
-    pyarrow.set_io_thread_count(1)
-except ImportError:
-    pyarrow = None
-
-try:
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(1)
-except ImportError:
-    threadpool_limits = None
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 OUT = ROOT / "target/bench-data"

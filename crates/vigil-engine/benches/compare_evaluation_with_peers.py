@@ -72,11 +72,9 @@ BLAS/OpenMP pool left, onnxruntime gets one intra- and one inter-op thread (pand
 metrics and Fairlearn are single-threaded anyway). Vigil is timed on one thread
 (RAYON_NUM_THREADS=1) and on every core, the way the app runs.
 """
-import os
+from one_thread import pyarrow  # first: caps the thread pools before numpy loads
 
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS",
-             "VECLIB_MAXIMUM_THREADS", "BLIS_NUM_THREADS"):
-    os.environ[_var] = "1"
+import os
 
 import argparse  # noqa: E402
 import json  # noqa: E402
@@ -90,21 +88,6 @@ import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-
-try:
-    import pyarrow
-
-    pyarrow.set_cpu_count(1)
-    pyarrow.set_io_thread_count(1)
-except ImportError:
-    pyarrow = None
-
-try:
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(1)
-except ImportError:
-    threadpool_limits = None
 
 import onnxruntime as ort  # noqa: E402
 import sklearn  # noqa: E402

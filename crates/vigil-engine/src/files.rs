@@ -1,4 +1,5 @@
-//! The files a user names by path (a model, a dataset), read for the use cases that store them.
+//! The files a user names by path (a model, a dataset), read for the use cases that store them,
+//! and the reader for a dataset the store keeps.
 
 use std::path::Path;
 
@@ -21,4 +22,13 @@ pub(crate) fn file_name(path: &Path) -> String {
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     )
+}
+
+/// The reader for a stored dataset, from the format name the store keeps (`csv`, `parquet`).
+pub(crate) fn stored_format(name: &str) -> vigil_data::DatasetFormat {
+    if name == vigil_data::DatasetFormat::Parquet.as_str() {
+        vigil_data::DatasetFormat::Parquet
+    } else {
+        vigil_data::DatasetFormat::Csv
+    }
 }

@@ -85,14 +85,6 @@ fn cache_key(model_sha256: Option<&str>, dataset_sha256: &str, settings_json: &s
     )
 }
 
-fn dataset_format(name: &str) -> vigil_data::DatasetFormat {
-    if name == "parquet" {
-        vigil_data::DatasetFormat::Parquet
-    } else {
-        vigil_data::DatasetFormat::Csv
-    }
-}
-
 /// Loads the model and the dataset from bytes and runs the evaluation, off the async threads.
 async fn run_off_thread(
     model_bytes: Option<std::sync::Arc<[u8]>>,
@@ -393,7 +385,7 @@ impl Workspace {
         let run = run_off_thread(
             Some(model_bytes.into()),
             dataset_bytes.into(),
-            dataset_format(&dataset.format),
+            crate::files::stored_format(&dataset.format),
             "the stored dataset".to_owned(),
             settings.clone(),
             JobHandle::silent(),

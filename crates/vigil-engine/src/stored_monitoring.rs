@@ -126,14 +126,11 @@ fn decode_error(what: &'static str) -> impl Fn(serde_json::Error) -> EngineError
 }
 
 pub(crate) fn read_stored(bytes: &[u8], format: &str) -> Result<vigil_data::Dataset> {
-    let format = if format == "parquet" {
-        vigil_data::DatasetFormat::Parquet
-    } else {
-        vigil_data::DatasetFormat::Csv
-    };
-    vigil_data::read_dataset(bytes, format).map_err(|source| EngineError::Dataset {
-        name: "the stored dataset".to_owned(),
-        source,
+    vigil_data::read_dataset(bytes, crate::files::stored_format(format)).map_err(|source| {
+        EngineError::Dataset {
+            name: "the stored dataset".to_owned(),
+            source,
+        }
     })
 }
 

@@ -67,6 +67,20 @@ async fn first_start_seeds_the_demo_from_real_files() {
     assert!(actions.iter().any(|a| a == "model_version.import"));
 }
 
+/// A path in the repository, as text (the form requests take).
+fn repo_path(relative: &str) -> String {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(relative)
+        .display()
+        .to_string()
+}
+
+/// A file of the reference kit in `tests/fixtures/kit`.
+fn kit(path: &str) -> String {
+    repo_path(&format!("tests/fixtures/kit/{path}"))
+}
+
 fn vigil_store_sha(bytes: &[u8]) -> String {
     vigil_store::sha256_hex(bytes)
 }
@@ -430,16 +444,9 @@ mod stored_evaluations {
 }
 
 mod evaluate_form {
+    use super::kit;
     use vigil_engine::views::EvaluateFileRequest;
     use vigil_engine::{DemoSeeding, Workspace};
-
-    fn kit(path: &str) -> String {
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../tests/fixtures/kit")
-            .join(path)
-            .display()
-            .to_string()
-    }
 
     #[tokio::test]
     async fn the_preview_lists_columns_and_guesses_the_target() {
@@ -556,19 +563,12 @@ mod evaluate_form {
 }
 
 mod evaluation_jobs {
+    use super::kit;
     use std::sync::{Arc, Mutex};
 
     use vigil_engine::run::JobProgress;
     use vigil_engine::views::EvaluateFileRequest;
     use vigil_engine::{DemoSeeding, Workspace};
-
-    fn kit(path: &str) -> String {
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../tests/fixtures/kit")
-            .join(path)
-            .display()
-            .to_string()
-    }
 
     fn credit_request() -> EvaluateFileRequest {
         EvaluateFileRequest {
@@ -1002,13 +1002,7 @@ mod monitoring_files {
     use vigil_engine::stored_monitoring::MonitorFileRequest;
     use vigil_engine::{DemoSeeding, Workspace};
 
-    fn path(relative: &str) -> String {
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../..")
-            .join(relative)
-            .display()
-            .to_string()
-    }
+    use super::repo_path as path;
 
     fn request() -> MonitorFileRequest {
         MonitorFileRequest {
