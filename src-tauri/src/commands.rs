@@ -97,8 +97,12 @@ async fn get_evaluation_charts(
 }
 
 #[tauri::command]
-async fn preview_dataset(path: String) -> Result<DatasetPreview, IpcError> {
-    vigil_engine::preview_dataset(std::path::Path::new(&path))
+async fn preview_dataset(
+    workspace: State<'_, Workspace>,
+    path: String,
+) -> Result<DatasetPreview, IpcError> {
+    workspace
+        .preview_dataset(std::path::Path::new(&path))
         .await
         .map_err(IpcError::from)
 }

@@ -17,7 +17,8 @@ pub fn run(data_dir: Option<PathBuf>) -> anyhow::Result<()> {
     let data_dir = vigil_engine::resolve_data_dir(data_dir)?;
     let workspace =
         tauri::async_runtime::block_on(Workspace::open(&data_dir, DemoSeeding::WhenEmpty))
-            .with_context(|| format!("cannot open the workspace in {}", data_dir.display()))?;
+            .with_context(|| format!("cannot open the workspace in {}", data_dir.display()))?
+            .with_stream_min_bytes(vigil_engine::dataset_input::stream_min_bytes_from_env());
     tracing::info!(data_dir = %data_dir.display(), "workspace open");
     tauri::Builder::default()
         .manage(workspace)

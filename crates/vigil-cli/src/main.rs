@@ -529,6 +529,7 @@ fn run(command: Command, data_dir: Option<PathBuf>) -> Result<bool, (EngineError
                 probability_columns: &args.probability_columns,
                 // The default stays out of the stored settings, so earlier results still match.
                 bootstrap_resamples: (args.bootstrap != 1000).then_some(args.bootstrap),
+                stream_min_bytes: vigil_engine::dataset_input::stream_min_bytes_from_env(),
                 device: match args.device {
                     DeviceArg::Cpu => DeviceChoice::Cpu,
                     DeviceArg::Gpu => DeviceChoice::Gpu,
@@ -540,8 +541,8 @@ fn run(command: Command, data_dir: Option<PathBuf>) -> Result<bool, (EngineError
             )));
             let drawing = bar.clone();
             let job = vigil_engine::run::JobHandle::new(move |p| {
-                if p.stage == "inference" {
-                    drawing.show(p.done, p.total);
+                if p.stage == "inference" || p.stage == "reading" {
+                    drawing.show(&p.stage, p.done, p.total);
                 }
             });
             let evaluated = vigil_engine::run_evaluation_files(&request, &job);
@@ -747,17 +748,25 @@ impl ProgressBar {
         }
     }
 
-    fn show(&self, done: u64, total: u64) {
+    /// Draws the bar of a counted stage: `reading` counts bytes (a large file is scanned
+    /// before its rows run), `inference` counts rows.
+    fn show(&self, stage: &str, done: u64, total: u64) {
         if !self.enabled || total == 0 {
             return;
         }
         const WIDTH: u64 = 30;
-        let filled = usize::try_from(done * WIDTH / total).unwrap_or(0);
+        const MB: u64 = 1 << 20;
+        let filled = usize::try_from(done.min(total) * WIDTH / total).unwrap_or(0);
+        let count = if stage == "reading" {
+            format!("{}/{} MB", done / MB, total.div_ceil(MB))
+        } else {
+            format!("{done}/{total} rows")
+        };
         eprint!(
-            "\rinference [{}{}] {:>3}% {done}/{total} rows",
+            "\r{stage:<9} [{}{}] {:>3}% {count}   ",
             "#".repeat(filled),
             ".".repeat(usize::try_from(WIDTH).unwrap_or(30).saturating_sub(filled)),
-            done * 100 / total
+            done.min(total) * 100 / total
         );
         self.drawn.store(true, std::sync::atomic::Ordering::Relaxed);
     }
@@ -810,8 +819,9 @@ fn in_workspace<T>(
         .build()
         .map_err(|e| EngineError::TaskFailed(e.to_string()))?;
     runtime.block_on(async {
-        let workspace =
-            vigil_engine::Workspace::open(&dir, vigil_engine::DemoSeeding::Never).await?;
+        let workspace = vigil_engine::Workspace::open(&dir, vigil_engine::DemoSeeding::Never)
+            .await?
+            .with_stream_min_bytes(vigil_engine::dataset_input::stream_min_bytes_from_env());
         let result = work(&workspace).await;
         workspace.close().await;
         result

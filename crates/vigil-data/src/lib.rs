@@ -7,11 +7,13 @@
 
 mod kind;
 mod parquet_reader;
+mod stream;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 pub use kind::ColumnKind;
+pub use stream::{Chunks, ReadProgress, hash_file, scan_file};
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum DataError {
@@ -43,6 +45,14 @@ pub enum DataError {
     InvalidParquet(String),
     #[error("column `{column}` cannot be read: {reason}")]
     UnsupportedColumn { column: String, reason: String },
+    #[error("{path} cannot be read: {reason}")]
+    Read { path: String, reason: String },
+    #[error("the dataset has no column `{name}`")]
+    UnknownColumn { name: String },
+    #[error("{path} changed while it was being read; run again once it is written")]
+    ChangedWhileRead { path: String },
+    #[error("reading was cancelled")]
+    Cancelled,
 }
 
 impl DataError {
@@ -152,6 +162,19 @@ pub fn is_missing(field: &str) -> bool {
 pub enum ColumnValues {
     Number(Vec<f64>),
     Text(Vec<Option<String>>),
+}
+
+impl ColumnValues {
+    pub fn len(&self) -> usize {
+        match self {
+            Self::Number(v) => v.len(),
+            Self::Text(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -495,7 +518,7 @@ fn earlier_texts(
     Ok(out)
 }
 
-fn header_names(header: &csv::ByteRecord) -> Result<Vec<String>, DataError> {
+pub(crate) fn header_names(header: &csv::ByteRecord) -> Result<Vec<String>, DataError> {
     let line = header.position().map_or(1, csv::Position::line);
     let mut names: Vec<String> = Vec::with_capacity(header.len());
     for (index, raw) in header.iter().enumerate() {
@@ -525,7 +548,7 @@ fn header_names(header: &csv::ByteRecord) -> Result<Vec<String>, DataError> {
     Ok(names)
 }
 
-fn malformed(error: &csv::Error) -> DataError {
+pub(crate) fn malformed(error: &csv::Error) -> DataError {
     let line = error.position().map_or(0, csv::Position::line);
     match error.kind() {
         csv::ErrorKind::Utf8 { err, .. } => DataError::InvalidUtf8 {

@@ -196,18 +196,12 @@ fn start(name: &str, ty: &DataType) -> Result<Gathered, DataError> {
     })
 }
 
-/// Reads a Parquet file (every column, every row group) into a dataset.
-pub(crate) fn read_parquet(bytes: &[u8]) -> Result<Dataset, DataError> {
-    if bytes.is_empty() {
-        return Err(DataError::Empty);
-    }
-    let invalid = |e: parquet::errors::ParquetError| DataError::InvalidParquet(e.to_string());
-    let builder = ParquetRecordBatchReaderBuilder::try_new(bytes::Bytes::copy_from_slice(bytes))
-        .map_err(invalid)?;
-    let schema = builder.schema().clone();
+/// The file's column names, checked: no name twice, every type one Vigil can read.
+pub(crate) fn column_names<T: parquet::file::reader::ChunkReader>(
+    builder: &ParquetRecordBatchReaderBuilder<T>,
+) -> Result<Vec<String>, DataError> {
     let mut names: Vec<String> = Vec::new();
-    let mut gathered: Vec<Gathered> = Vec::new();
-    for field in schema.fields() {
+    for field in builder.schema().fields() {
         if let Some(first) = names.iter().position(|n| n == field.name()) {
             return Err(DataError::DuplicateHeader {
                 name: field.name().clone(),
@@ -215,10 +209,68 @@ pub(crate) fn read_parquet(bytes: &[u8]) -> Result<Dataset, DataError> {
                 second: names.len() + 1,
             });
         }
+        start(field.name(), field.data_type())?;
         names.push(field.name().clone());
-        gathered.push(start(field.name(), field.data_type())?);
     }
-    let reader = builder.build().map_err(invalid)?;
+    Ok(names)
+}
+
+pub(crate) fn invalid(error: &parquet::errors::ParquetError) -> DataError {
+    DataError::InvalidParquet(error.to_string())
+}
+
+/// Gathers the arrays of one record batch, named `names` in order, into typed columns, each
+/// with its count of missing values.
+pub(crate) fn batch_columns(
+    batch: &arrow_array::RecordBatch,
+    names: &[&str],
+) -> Result<Vec<(Column, u64)>, DataError> {
+    names
+        .iter()
+        .zip(batch.columns())
+        .map(|(&name, array)| {
+            let mut gathered = start(name, array.data_type())?;
+            push(&mut gathered, array, name)?;
+            Ok(finish(name.to_owned(), gathered))
+        })
+        .collect()
+}
+
+/// The column a gathering ends in, and its count of missing values.
+fn finish(name: String, column: Gathered) -> (Column, u64) {
+    let (kind, values, missing) = match column {
+        Gathered::Number { values, integer } => {
+            let missing = values.iter().filter(|v| v.is_nan()).count() as u64;
+            let kind = if integer {
+                ColumnKind::Integer
+            } else {
+                ColumnKind::Number
+            };
+            (kind, ColumnValues::Number(values), missing)
+        }
+        Gathered::Text { values, kind } => {
+            let missing = values.iter().filter(|v| v.is_none()).count() as u64;
+            (kind, ColumnValues::Text(values), missing)
+        }
+    };
+    (Column { name, kind, values }, missing)
+}
+
+/// Reads a Parquet file (every column, every row group) into a dataset.
+pub(crate) fn read_parquet(bytes: &[u8]) -> Result<Dataset, DataError> {
+    if bytes.is_empty() {
+        return Err(DataError::Empty);
+    }
+    let builder = ParquetRecordBatchReaderBuilder::try_new(bytes::Bytes::copy_from_slice(bytes))
+        .map_err(|e| invalid(&e))?;
+    let names = column_names(&builder)?;
+    let mut gathered: Vec<Gathered> = builder
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| start(f.name(), f.data_type()))
+        .collect::<Result<_, _>>()?;
+    let reader = builder.build().map_err(|e| invalid(&e))?;
     for batch in reader {
         let batch = batch.map_err(|e| DataError::InvalidParquet(e.to_string()))?;
         for (i, array) in batch.columns().iter().enumerate() {
@@ -228,27 +280,13 @@ pub(crate) fn read_parquet(bytes: &[u8]) -> Result<Dataset, DataError> {
     let mut columns = Vec::with_capacity(names.len());
     let mut profiles = Vec::with_capacity(names.len());
     for (name, column) in names.into_iter().zip(gathered) {
-        let (kind, values, missing) = match column {
-            Gathered::Number { values, integer } => {
-                let missing = values.iter().filter(|v| v.is_nan()).count() as u64;
-                let kind = if integer {
-                    ColumnKind::Integer
-                } else {
-                    ColumnKind::Number
-                };
-                (kind, ColumnValues::Number(values), missing)
-            }
-            Gathered::Text { values, kind } => {
-                let missing = values.iter().filter(|v| v.is_none()).count() as u64;
-                (kind, ColumnValues::Text(values), missing)
-            }
-        };
+        let (column, missing) = finish(name, column);
         profiles.push(ColumnProfile {
-            name: name.clone(),
-            kind,
+            name: column.name.clone(),
+            kind: column.kind,
             missing,
         });
-        columns.push(Column { name, kind, values });
+        columns.push(column);
     }
     let row_count = columns.first().map_or(0, |c| match &c.values {
         ColumnValues::Number(v) => v.len(),

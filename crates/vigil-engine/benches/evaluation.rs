@@ -49,6 +49,7 @@ fn main() {
         probability_columns: &[],
         device: DeviceChoice::Cpu,
         bootstrap_resamples: resamples,
+        stream_min_bytes: vigil_engine::dataset_input::stream_min_bytes_from_env(),
     };
     let started = std::time::Instant::now();
     let run = vigil_engine::run_evaluation_files(&request, &JobHandle::silent()).expect("evaluate");

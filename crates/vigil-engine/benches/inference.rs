@@ -42,7 +42,8 @@ fn main() {
                     .collect()
             })
             .unwrap_or_default();
-        let bindings = bind_inputs(&model, &dataset, &[], &exclude).expect("binding");
+        let bindings =
+            bind_inputs(&model, &dataset.profile.columns, &[], &exclude).expect("binding");
         let rows = dataset.row_count();
         for batch in case["batches"]
             .as_array()

@@ -137,7 +137,7 @@ fn run_model(path: &Path, dataset: &Dataset, excluded: &[String]) -> Result<Pred
         source,
     })?;
     let model = vigil_infer::Model::load(&bytes).map_err(crate::predict::PredictError::from)?;
-    let bindings = bind_inputs(&model, dataset, &[], excluded)?;
+    let bindings = bind_inputs(&model, &dataset.profile.columns, &[], excluded)?;
     Ok(predict(
         &model,
         dataset,

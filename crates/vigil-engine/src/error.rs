@@ -69,6 +69,11 @@ pub struct IpcError {
 impl EngineError {
     pub fn code(&self) -> ErrorCode {
         match self {
+            Self::Dataset {
+                source: DataError::Cancelled,
+                ..
+            } => ErrorCode::Cancelled,
+            Self::Store(StoreError::SourceChanged { .. }) => ErrorCode::InvalidInput,
             Self::Dataset { .. }
             | Self::EmptyModel { .. }
             | Self::ReadFile { .. }
@@ -109,6 +114,10 @@ impl EngineError {
             Self::Evaluate(_) => ("input", "labels"),
             Self::Usage(_) => ("input", "usage"),
             Self::Drift { .. } => ("input", "drift"),
+            Self::Dataset {
+                source: DataError::Cancelled,
+                ..
+            } => ("run", "cancelled"),
             Self::Dataset { .. } => ("input", "data"),
             Self::EmptyModel { .. } => ("load", "model_parse"),
             Self::NoGpu => ("load", "device"),

@@ -16,6 +16,17 @@ pub(crate) async fn read_file_async(path: &Path) -> Result<Vec<u8>> {
         })
 }
 
+/// A file's size in bytes, without blocking the async threads.
+pub(crate) async fn file_size_async(path: &Path) -> Result<u64> {
+    tokio::fs::metadata(path)
+        .await
+        .map(|m| m.len())
+        .map_err(|source| EngineError::ReadFile {
+            path: path.display().to_string(),
+            source,
+        })
+}
+
 /// The file's name without its folders, kept as where a stored item came from.
 pub(crate) fn file_name(path: &Path) -> String {
     path.file_name().map_or_else(

@@ -112,6 +112,33 @@ impl Workspace {
             .item)
     }
 
+    /// Registers a large dataset file that was scanned into `profile`, copying it into the blob
+    /// folder in pieces (the copy must still hash to the profile's fingerprint).
+    pub(crate) async fn import_scanned_dataset(
+        &self,
+        name: &str,
+        path: &std::path::Path,
+        profile: &vigil_data::DatasetProfile,
+        actor: &str,
+    ) -> Result<DatasetSummary> {
+        self.store().blobs().put_file(path, &profile.sha256).await?;
+        Ok(self
+            .record_dataset(
+                &DatasetFile {
+                    name,
+                    description: "",
+                    source: name,
+                    bytes: &[],
+                },
+                profile.format,
+                profile,
+                &profile.sha256,
+                actor,
+            )
+            .await?
+            .item)
+    }
+
     async fn register_dataset(
         &self,
         file: &DatasetFile<'_>,
@@ -119,19 +146,32 @@ impl Workspace {
         profile: &vigil_data::DatasetProfile,
         actor: &str,
     ) -> Result<Imported<DatasetSummary>> {
+        let sha256 = self.store().blobs().put(file.bytes).await?;
+        self.record_dataset(file, format, profile, &sha256, actor)
+            .await
+    }
+
+    /// The dataset's row and audit event, for bytes already in the blob folder under `sha256`.
+    async fn record_dataset(
+        &self,
+        file: &DatasetFile<'_>,
+        format: DatasetFormat,
+        profile: &vigil_data::DatasetProfile,
+        sha256: &str,
+        actor: &str,
+    ) -> Result<Imported<DatasetSummary>> {
         let columns_json =
             serde_json::to_string(&profile.columns).map_err(|e| EngineError::Decode {
                 what: "dataset columns",
                 reason: e.to_string(),
             })?;
-        let sha256 = self.store().blobs().put(file.bytes).await?;
         let (row, created) = self
             .store()
             .import_dataset(&NewDataset {
                 name: file.name,
                 description: file.description,
-                sha256: &sha256,
-                size_bytes: byte_count(file.bytes),
+                sha256,
+                size_bytes: i64::try_from(profile.size_bytes).unwrap_or(i64::MAX),
                 format: format.as_str(),
                 row_count: i64::try_from(profile.row_count).unwrap_or(i64::MAX),
                 columns_json: &columns_json,

@@ -10,6 +10,7 @@
 
 pub mod compare;
 mod data_dir;
+pub mod dataset_input;
 mod demo;
 pub mod drift;
 mod error;
@@ -31,9 +32,7 @@ use vigil_store::Store;
 
 pub use data_dir::{DATA_DIR_ENV, resolve_data_dir};
 pub use error::{EngineError, ErrorCode, IpcError};
-pub use stored_evaluations::{
-    EvaluationFiles, EvaluationSettings, StoredEvaluation, preview_dataset,
-};
+pub use stored_evaluations::{EvaluationFiles, EvaluationSettings, StoredEvaluation};
 use views::{AuditEvent, DatasetSummary, ModelSummary, WorkspaceInfo};
 
 pub type Result<T, E = EngineError> = std::result::Result<T, E>;
@@ -67,6 +66,8 @@ pub struct Workspace {
     store: Store,
     /// Jobs running now, by the id their caller gave them, so that they can be cancelled.
     jobs: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, run::JobHandle>>>,
+    /// Dataset files at least this large are streamed rather than read whole.
+    stream_min_bytes: u64,
 }
 
 impl Workspace {
@@ -78,6 +79,7 @@ impl Workspace {
             data_dir: data_dir.to_owned(),
             store,
             jobs: std::sync::Arc::default(),
+            stream_min_bytes: dataset_input::DEFAULT_STREAM_MIN_BYTES,
         };
         if seeding == DemoSeeding::WhenEmpty && workspace.store.is_pristine().await? {
             demo::seed(&workspace).await?;
@@ -87,6 +89,19 @@ impl Workspace {
 
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
+    }
+
+    /// The same workspace streaming dataset files of at least `bytes` bytes (default
+    /// [`dataset_input::DEFAULT_STREAM_MIN_BYTES`]).
+    #[must_use]
+    pub fn with_stream_min_bytes(mut self, bytes: u64) -> Self {
+        self.stream_min_bytes = bytes;
+        self
+    }
+
+    /// Dataset files at least this large are streamed rather than read whole.
+    pub fn stream_min_bytes(&self) -> u64 {
+        self.stream_min_bytes
     }
 
     /// Tracks `job` under `id` until the returned guard is dropped.
@@ -184,7 +199,7 @@ pub fn predict_files(
     let model =
         vigil_infer::Model::load(&read_file(model_path)?).map_err(predict::PredictError::from)?;
     let dataset = read_dataset(data_path)?;
-    let bindings = predict::bind_inputs(&model, &dataset, explicit, excluded)?;
+    let bindings = predict::bind_inputs(&model, &dataset.profile.columns, explicit, excluded)?;
     Ok(predict::predict(
         &model,
         &dataset,
@@ -210,6 +225,9 @@ pub struct EvaluateRequest<'a> {
     pub device: DeviceChoice,
     /// Bootstrap resamples for the intervals; `None` for the default (1,000), 0 for none.
     pub bootstrap_resamples: Option<usize>,
+    /// Dataset files at least this large are streamed in chunks rather than read whole
+    /// (see [`dataset_input`]).
+    pub stream_min_bytes: u64,
 }
 
 /// Runs (or reads) predictions and scores them: `{"predictions": …, "metrics": …}` in the
@@ -234,7 +252,7 @@ pub fn run_evaluation_files(
         }
         None => None,
     };
-    let dataset = read_dataset(request.data)?;
+    let dataset = dataset_input::open(request.data, request.stream_min_bytes, job)?;
     let load_ms = started.elapsed().as_secs_f64() * 1000.0;
     run::run_evaluation(model.as_ref(), dataset, &request.settings(), load_ms, job)
 }

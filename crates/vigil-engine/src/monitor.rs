@@ -673,7 +673,8 @@ pub fn monitor_files(files: &MonitorFiles<'_>) -> Result<Json> {
         let Some(model) = &model else {
             return Ok(None);
         };
-        let bindings = crate::predict::bind_inputs(model, data, files.inputs, &excluded)?;
+        let bindings =
+            crate::predict::bind_inputs(model, &data.profile.columns, files.inputs, &excluded)?;
         Ok(Some(crate::predict::predict(
             model,
             data,

@@ -2,7 +2,7 @@
 //! in chunks, and read labels, class probabilities or regression values from its outputs.
 
 use serde::Serialize;
-use vigil_data::{Column, ColumnKind, ColumnValues, Dataset};
+use vigil_data::{Column, ColumnKind, ColumnProfile, ColumnValues, Dataset};
 use vigil_infer::{
     ClassLabels, Device, Dim, ElementType, HostTensor, LoadError, Model, RunError, Value, ValueInfo,
 };
@@ -130,16 +130,18 @@ pub fn inspect_model(bytes: &[u8]) -> Result<ModelInspection, PredictError> {
 }
 
 /// Whether a column is a row identifier or a time stamp rather than a feature.
-fn is_bookkeeping(column: &Column) -> bool {
+fn is_bookkeeping(column: &ColumnProfile) -> bool {
     column.kind == ColumnKind::Timestamp || column.name.eq_ignore_ascii_case("id")
 }
 
 /// Decides which columns feed which input. Explicit bindings first; then inputs named like a
 /// column take that column; then a single remaining input takes every other feature column in
 /// file order (not the excluded ones — target, unused sensitive columns — nor ids or timestamps).
+/// Only the columns' names and kinds matter, so a file can be bound from its profile before its
+/// rows are read.
 pub fn bind_inputs(
     model: &Model,
-    dataset: &Dataset,
+    columns: &[ColumnProfile],
     explicit: &[InputBinding],
     excluded: &[String],
 ) -> Result<Vec<(ValueInfo, Vec<String>)>, PredictError> {
@@ -165,7 +167,7 @@ pub fn bind_inputs(
         .collect();
     let explicitly_bound = bound.len();
     unbound.retain(|info| {
-        if dataset.column(&info.name).is_some() {
+        if columns.iter().any(|c| c.name == info.name) {
             bound.push(((*info).clone(), vec![info.name.clone()]));
             false
         } else {
@@ -185,15 +187,14 @@ pub fn bind_inputs(
         }
         [info] => {
             let used: Vec<&String> = bound.iter().flat_map(|(_, c)| c).collect();
-            let columns: Vec<String> = dataset
-                .columns
+            let features: Vec<String> = columns
                 .iter()
                 .filter(|c| {
                     !is_bookkeeping(c) && !excluded.contains(&c.name) && !used.contains(&&c.name)
                 })
                 .map(|c| c.name.clone())
                 .collect();
-            bound.push(((*info).clone(), columns));
+            bound.push(((*info).clone(), features));
         }
         several => {
             let names: Vec<String> = several.iter().map(|i| format!("`{}`", i.name)).collect();
@@ -372,63 +373,119 @@ pub fn predict_with_progress(
     progress: Progress<'_>,
 ) -> Result<Predictions, PredictError> {
     let batch_rows = batch_rows.max(1);
-    let columns: Vec<(ValueInfo, Vec<&Column>)> = bindings
-        .iter()
-        .map(|(info, names)| {
-            let columns = names
-                .iter()
-                .map(|n| {
-                    dataset.column(n).ok_or_else(|| {
-                        PredictError::Binding(format!(
-                            "column `{n}` (for model input `{}`) is not in the dataset",
-                            info.name
-                        ))
-                    })
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok((info.clone(), columns))
-        })
-        .collect::<Result<_, PredictError>>()?;
     let rows = dataset.row_count();
+    // A missing column is named before any row runs.
+    for (info, names) in bindings {
+        if let Some(n) = names.iter().find(|n| dataset.column(n).is_none()) {
+            return Err(missing_column(n, info));
+        }
+    }
+    let mut chunks = (0..rows).step_by(batch_rows).map(|start| RowChunk::Slice {
+        dataset,
+        start,
+        end: (start + batch_rows).min(rows),
+    });
+    predict_chunks(
+        model,
+        bindings,
+        device,
+        rows,
+        &mut chunks,
+        &mut |_| {},
+        progress,
+    )
+}
+
+fn missing_column(name: &str, info: &ValueInfo) -> PredictError {
+    PredictError::Binding(format!(
+        "column `{name}` (for model input `{}`) is not in the dataset",
+        info.name
+    ))
+}
+
+/// Rows for one model call: a stretch of a dataset in memory, or a chunk read from a file.
+pub(crate) enum RowChunk<'a> {
+    Slice {
+        dataset: &'a Dataset,
+        start: usize,
+        end: usize,
+    },
+    Read(Vec<Column>),
+}
+
+impl RowChunk<'_> {
+    fn column(&self, name: &str) -> Option<&Column> {
+        match self {
+            Self::Slice { dataset, .. } => dataset.column(name),
+            Self::Read(columns) => columns.iter().find(|c| c.name == name),
+        }
+    }
+
+    fn rows(&self) -> (usize, usize) {
+        match self {
+            Self::Slice { start, end, .. } => (*start, *end),
+            Self::Read(columns) => (0, columns.first().map_or(0, |c| c.values.len())),
+        }
+    }
+}
+
+/// Runs `model` over `chunks` in row order and collects its predictions. Chunks run a wave at
+/// a time, one per core; their outputs are appended in row order, each chunk is then handed to
+/// `after_chunk` (to keep what the caller needs of it), and progress is reported (and a cancel
+/// heeded) after each wave. `total_rows` is what progress counts to.
+pub(crate) fn predict_chunks<'a>(
+    model: &Model,
+    bindings: &[(ValueInfo, Vec<String>)],
+    device: &Device,
+    total_rows: usize,
+    chunks: &mut dyn Iterator<Item = RowChunk<'a>>,
+    after_chunk: &mut dyn FnMut(RowChunk<'a>),
+    progress: Progress<'_>,
+) -> Result<Predictions, PredictError> {
     let mut result = Predictions {
-        n_rows: rows,
+        n_rows: 0,
         classes: None,
         label: None,
         probabilities: None,
         value: None,
     };
-    let run_chunk = |start: usize, end: usize| -> Result<Vec<(String, Value)>, PredictError> {
-        let inputs = columns
+    let run_chunk = |chunk: &RowChunk<'_>| -> Result<Vec<(String, Value)>, PredictError> {
+        let (start, end) = chunk.rows();
+        let inputs = bindings
             .iter()
-            .map(|(info, cols)| Ok((info.name.clone(), input_tensor(info, cols, start, end)?)))
+            .map(|(info, names)| {
+                let columns = names
+                    .iter()
+                    .map(|n| chunk.column(n).ok_or_else(|| missing_column(n, info)))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok((info.name.clone(), input_tensor(info, &columns, start, end)?))
+            })
             .collect::<Result<Vec<_>, PredictError>>()?;
         Ok(model.run(inputs, device)?)
     };
-    // Chunks run a wave at a time, one per core; their outputs are appended in row order and
-    // progress is reported (and a cancel heeded) after each wave.
     let threads = rayon::current_num_threads().max(1);
-    let mut start = 0;
-    while start < rows {
-        let wave: Vec<(usize, usize)> = (0..threads)
-            .map(|k| start + k * batch_rows)
-            .take_while(|&s| s < rows)
-            .map(|s| (s, (s + batch_rows).min(rows)))
-            .collect();
+    loop {
+        let wave: Vec<RowChunk<'a>> = (&mut *chunks).take(threads).collect();
+        if wave.is_empty() {
+            break;
+        }
         let outputs: Vec<Result<Vec<(String, Value)>, PredictError>> = if wave.len() == 1 {
-            vec![run_chunk(wave[0].0, wave[0].1)]
+            vec![run_chunk(&wave[0])]
         } else {
             use rayon::prelude::*;
-            wave.par_iter().map(|&(s, e)| run_chunk(s, e)).collect()
+            wave.par_iter().map(run_chunk).collect()
         };
-        for chunk in outputs {
-            append_outputs(model, &chunk?, &mut result)?;
+        for (chunk, output) in wave.into_iter().zip(outputs) {
+            let output = output?;
+            append_outputs(model, &output, &mut result)?;
+            let (start, end) = chunk.rows();
+            result.n_rows += end - start;
+            after_chunk(chunk);
         }
-        let end = wave.last().map_or(rows, |&(_, e)| e);
-        start = end;
-        if progress(end, rows).is_break() {
+        if progress(result.n_rows, total_rows).is_break() {
             return Err(PredictError::Cancelled {
-                done: end,
-                total: rows,
+                done: result.n_rows,
+                total: total_rows,
             });
         }
     }

@@ -11,8 +11,9 @@ use serde::Serialize;
 use serde_json::Value as Json;
 use ts_rs::TS;
 
+use crate::dataset_input::{DatasetInput, GatheredColumns, dataset_error};
 use crate::evaluate::{fairness_section, logged_predictions, score_with};
-use crate::predict::{Predictions, bind_inputs, predict_with_progress};
+use crate::predict::{Predictions, RowChunk, bind_inputs, predict_chunks, predict_with_progress};
 use crate::{EngineError, EvaluationSettings, Result};
 
 /// Seconds spent per stage, in milliseconds.
@@ -25,7 +26,8 @@ pub struct StageTimings {
 }
 
 /// What a finished run holds. The dataset is kept so a workspace can store per-row truth and
-/// groups without reading the file again.
+/// groups without reading the file again; a streamed file keeps only the columns a result needs
+/// (its profile is the whole file's).
 #[derive(Debug)]
 pub struct EvaluationRun {
     pub dataset: vigil_data::Dataset,
@@ -130,12 +132,14 @@ impl JobHandle {
     }
 }
 
-/// Runs the model (or reads the logged predictions) over `dataset` and scores the result.
+/// Runs the model (or reads the logged predictions) over the dataset and scores the result.
 /// `load_ms` is the time the caller spent reading the model and the dataset. Inference
-/// reports progress after each chunk and stops when `job` is cancelled.
+/// reports progress after each wave of chunks and stops when `job` is cancelled. A scanned
+/// dataset is streamed: its rows are read in chunks as the model runs, and the run keeps only
+/// the columns a result needs (target, sensitive and logged-prediction columns).
 pub fn run_evaluation(
     model: Option<&vigil_infer::Model>,
-    dataset: vigil_data::Dataset,
+    input: DatasetInput,
     settings: &EvaluationSettings,
     load_ms: f64,
     job: &JobHandle,
@@ -145,40 +149,80 @@ pub fn run_evaluation(
     job.report(JobProgress {
         stage: "inference".to_owned(),
         done: 0,
-        total: dataset.row_count() as u64,
+        total: input.profile().row_count,
     });
-    let (predictions, exact) = match (model, settings.prediction_column.as_deref()) {
+    let kept = kept_columns(settings, input.profile());
+    let (dataset, predictions, exact) = match (model, settings.prediction_column.as_deref()) {
         (Some(model), None) => {
             let mut excluded = vec![settings.target.clone()];
             excluded.extend(settings.sensitive.iter().flatten().cloned());
-            let bindings = bind_inputs(model, &dataset, &settings.inputs, &excluded)?;
-            let predictions = predict_with_progress(
-                model,
-                &dataset,
-                &bindings,
-                &vigil_infer::Device::cpu(),
-                crate::predict::CHUNK_ROWS,
-                &mut |done, total| {
-                    job.report(JobProgress {
-                        stage: "inference".to_owned(),
-                        done: done as u64,
-                        total: total as u64,
-                    });
-                    if job.is_cancelled() {
-                        std::ops::ControlFlow::Break(())
-                    } else {
-                        std::ops::ControlFlow::Continue(())
-                    }
-                },
-            )?;
-            (predictions, None)
+            let bindings =
+                bind_inputs(model, &input.profile().columns, &settings.inputs, &excluded)?;
+            let mut progress = |done: usize, total: usize| {
+                job.report(JobProgress {
+                    stage: "inference".to_owned(),
+                    done: done as u64,
+                    total: total as u64,
+                });
+                if job.is_cancelled() {
+                    std::ops::ControlFlow::Break(())
+                } else {
+                    std::ops::ControlFlow::Continue(())
+                }
+            };
+            match input {
+                DatasetInput::Whole(dataset) => {
+                    let predictions = predict_with_progress(
+                        model,
+                        &dataset,
+                        &bindings,
+                        &vigil_infer::Device::cpu(),
+                        crate::predict::CHUNK_ROWS,
+                        &mut progress,
+                    )?;
+                    (dataset, predictions, None)
+                }
+                DatasetInput::Scanned {
+                    path,
+                    profile,
+                    chunk_rows,
+                } => {
+                    let source = StreamedFile {
+                        path: &path,
+                        profile,
+                        chunk_rows,
+                    };
+                    let (dataset, predictions) =
+                        predict_streamed(model, source, &bindings, &kept, &mut progress)?;
+                    (dataset, predictions, None)
+                }
+            }
         }
-        (None, Some(column)) => logged_predictions(
-            &dataset,
-            &settings.target,
-            column,
-            &settings.probability_columns,
-        )?,
+        (None, Some(column)) => {
+            let dataset = match input {
+                DatasetInput::Whole(dataset) => dataset,
+                DatasetInput::Scanned {
+                    path,
+                    profile,
+                    chunk_rows,
+                } => gather(
+                    StreamedFile {
+                        path: &path,
+                        profile,
+                        chunk_rows,
+                    },
+                    &kept,
+                    job,
+                )?,
+            };
+            let (predictions, exact) = logged_predictions(
+                &dataset,
+                &settings.target,
+                column,
+                &settings.probability_columns,
+            )?;
+            (dataset, predictions, exact)
+        }
         (Some(_), Some(_)) => {
             return Err(EngineError::Usage(
                 "give either a model or a prediction column, not both".to_owned(),
@@ -229,4 +273,134 @@ pub fn run_evaluation(
             fairness_ms,
         },
     })
+}
+
+/// The columns a result needs besides the model's inputs, those the dataset has: target,
+/// sensitive columns, logged predictions and probabilities. A name the dataset lacks is left
+/// for scoring to report.
+fn kept_columns(
+    settings: &EvaluationSettings,
+    profile: &vigil_data::DatasetProfile,
+) -> Vec<String> {
+    let mut names: Vec<String> = std::iter::once(&settings.target)
+        .chain(settings.sensitive.iter().flatten())
+        .chain(settings.prediction_column.iter())
+        .chain(settings.probability_columns.iter())
+        .filter(|name| profile.columns.iter().any(|c| c.name == **name))
+        .cloned()
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// A scanned file to read in chunks.
+struct StreamedFile<'a> {
+    path: &'a std::path::Path,
+    profile: vigil_data::DatasetProfile,
+    chunk_rows: usize,
+}
+
+/// Runs the model over a scanned file, reading its chunks on a thread of their own while the
+/// model runs on the others; returns the kept columns (under the whole file's profile) and
+/// the predictions.
+fn predict_streamed(
+    model: &vigil_infer::Model,
+    source: StreamedFile<'_>,
+    bindings: &[(vigil_infer::ValueInfo, Vec<String>)],
+    kept: &[String],
+    progress: crate::predict::Progress<'_>,
+) -> Result<(vigil_data::Dataset, Predictions)> {
+    let StreamedFile {
+        path,
+        profile,
+        chunk_rows,
+    } = source;
+    let mut wanted: Vec<String> = kept.to_vec();
+    for (info, names) in bindings {
+        for name in names {
+            if !profile.columns.iter().any(|c| c.name == *name) {
+                return Err(crate::predict::PredictError::Binding(format!(
+                    "column `{name}` (for model input `{}`) is not in the dataset",
+                    info.name
+                ))
+                .into());
+            }
+            wanted.push(name.clone());
+        }
+    }
+    let mut chunks = vigil_data::Chunks::open(path, &profile, &wanted, chunk_rows)
+        .map_err(dataset_error(path))?;
+    let total = usize::try_from(profile.row_count).unwrap_or(usize::MAX);
+    // Chunks waiting for the model: one wave ahead bounds memory and keeps every core busy.
+    let waiting = rayon::current_num_threads().max(1);
+    let mut gathered = GatheredColumns::default();
+    let mut gather_failed: Option<EngineError> = None;
+    let mut read_failed: Option<vigil_data::DataError> = None;
+    let predicted = std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel(waiting);
+        scope.spawn(move || {
+            loop {
+                let next = chunks.next_chunk();
+                let last = !matches!(next, Ok(Some(_)));
+                // A closed channel means the run stopped (cancelled or failed).
+                if sender.send(next).is_err() || last {
+                    break;
+                }
+            }
+        });
+        let mut rows = receiver.iter().map_while(|next| match next {
+            Ok(Some(columns)) => Some(RowChunk::Read(columns)),
+            Ok(None) => None,
+            Err(error) => {
+                read_failed = Some(error);
+                None
+            }
+        });
+        predict_chunks(
+            model,
+            bindings,
+            &vigil_infer::Device::cpu(),
+            total,
+            &mut rows,
+            &mut |chunk| {
+                if let RowChunk::Read(columns) = chunk
+                    && let Err(error) = gathered.append(columns, kept)
+                {
+                    gather_failed.get_or_insert(error);
+                }
+            },
+            progress,
+        )
+    });
+    if let Some(error) = read_failed {
+        return Err(dataset_error(path)(error));
+    }
+    if let Some(error) = gather_failed {
+        return Err(error);
+    }
+    Ok((gathered.into_dataset(profile), predicted?))
+}
+
+/// Reads the kept columns of a scanned file (logged predictions: no model to run).
+fn gather(
+    source: StreamedFile<'_>,
+    kept: &[String],
+    job: &JobHandle,
+) -> Result<vigil_data::Dataset> {
+    let StreamedFile {
+        path,
+        profile,
+        chunk_rows,
+    } = source;
+    let mut chunks =
+        vigil_data::Chunks::open(path, &profile, kept, chunk_rows).map_err(dataset_error(path))?;
+    let mut gathered = GatheredColumns::default();
+    while let Some(columns) = chunks.next_chunk().map_err(dataset_error(path))? {
+        if job.is_cancelled() {
+            return Err(dataset_error(path)(vigil_data::DataError::Cancelled));
+        }
+        gathered.append(columns, kept)?;
+    }
+    Ok(gathered.into_dataset(profile))
 }

@@ -10,6 +10,7 @@ use vigil_store::{
     EvaluationOutcome, EvaluationRow, FairnessRow, MetricValueRow, NewEvaluation, PredictionRow,
 };
 
+use crate::dataset_input::DatasetInput;
 use crate::evaluate::label_text;
 use crate::predict::Predictions;
 use crate::run::{EvaluationRun, JobHandle, JobProgress, run_evaluation};
@@ -85,10 +86,23 @@ fn cache_key(model_sha256: Option<&str>, dataset_sha256: &str, settings_json: &s
     )
 }
 
-/// Loads the model and the dataset from bytes and runs the evaluation, off the async threads.
+/// A dataset as an evaluation gets it: bytes read whole, or a large file streamed from disk.
+#[derive(Debug, Clone)]
+enum DatasetSource {
+    /// Shared with the blocking thread that reads them, not copied.
+    Bytes(std::sync::Arc<[u8]>),
+    /// Scanned and streamed by the run; `sha256` is what its bytes hashed to when it was
+    /// opened, and the scan must find the same.
+    File {
+        path: std::path::PathBuf,
+        sha256: String,
+    },
+}
+
+/// Loads the model and the dataset and runs the evaluation, off the async threads.
 async fn run_off_thread(
     model_bytes: Option<std::sync::Arc<[u8]>>,
-    dataset_bytes: std::sync::Arc<[u8]>,
+    data: DatasetSource,
     format: vigil_data::DatasetFormat,
     dataset_name: String,
     settings: EvaluationSettings,
@@ -103,14 +117,26 @@ async fn run_off_thread(
             }
             None => None,
         };
-        let dataset = vigil_data::read_dataset(&dataset_bytes, format).map_err(|source| {
-            EngineError::Dataset {
-                name: dataset_name,
-                source,
+        let dataset_error = |source| EngineError::Dataset {
+            name: dataset_name.clone(),
+            source,
+        };
+        let input = match data {
+            DatasetSource::Bytes(bytes) => DatasetInput::Whole(
+                vigil_data::read_dataset(&bytes, format).map_err(dataset_error)?,
+            ),
+            DatasetSource::File { path, sha256 } => {
+                let input = crate::dataset_input::scan(&path, format, &job)?;
+                if input.profile().sha256 != sha256 {
+                    return Err(dataset_error(vigil_data::DataError::ChangedWhileRead {
+                        path: path.display().to_string(),
+                    }));
+                }
+                input
             }
-        })?;
+        };
         let load_ms = started.elapsed().as_secs_f64() * 1000.0;
-        run_evaluation(model.as_ref(), dataset, &settings, load_ms, &job)
+        run_evaluation(model.as_ref(), input, &settings, load_ms, &job)
     })
     .await
     .map_err(|e| EngineError::TaskFailed(e.to_string()))?
@@ -379,12 +405,20 @@ impl Workspace {
                 actor,
             })
             .await?;
-        // Blobs are re-checked against their hashes as they are read.
+        // Blobs are re-checked against their hashes as they are read (a large dataset by the
+        // scan that streams it).
         let model_bytes = self.store().blobs().get(&version.sha256).await?;
-        let dataset_bytes = self.store().blobs().get(&dataset.sha256).await?;
+        let data = if u64::try_from(dataset.size_bytes).unwrap_or(0) >= self.stream_min_bytes() {
+            DatasetSource::File {
+                path: self.store().blobs().path_of(&dataset.sha256),
+                sha256: dataset.sha256.clone(),
+            }
+        } else {
+            DatasetSource::Bytes(self.store().blobs().get(&dataset.sha256).await?.into())
+        };
         let run = run_off_thread(
             Some(model_bytes.into()),
-            dataset_bytes.into(),
+            data,
             crate::files::stored_format(&dataset.format),
             "the stored dataset".to_owned(),
             settings.clone(),
@@ -622,11 +656,12 @@ pub struct StoredEvaluation {
     pub summary: EvaluationSummary,
 }
 
-/// The files' bytes with their hashes and the settings' cache key.
+/// The files read for an evaluation: the model's bytes with their hash, the dataset (its
+/// bytes, or a large file's hash) and the settings' cache key.
 struct LoadedFiles {
     /// Shared with the blocking thread that reads them, not copied.
     model: Option<(std::sync::Arc<[u8]>, String)>,
-    data: std::sync::Arc<[u8]>,
+    data: DatasetSource,
     data_format: vigil_data::DatasetFormat,
     settings_json: String,
     cache_key: String,
@@ -635,6 +670,8 @@ struct LoadedFiles {
 async fn load_files(
     files: &EvaluationFiles<'_>,
     settings: &EvaluationSettings,
+    stream_min_bytes: u64,
+    job: &JobHandle,
 ) -> Result<LoadedFiles> {
     if files.name.trim().is_empty() {
         return Err(EngineError::Usage(if files.model.is_some() {
@@ -658,16 +695,36 @@ async fn load_files(
             source,
         }
     })?;
-    let data = crate::files::read_file_async(files.data).await?;
+    let size = crate::files::file_size_async(files.data).await?;
+    let (data, data_sha256) = if size >= stream_min_bytes {
+        // Only hashed here (for the cache); the run scans and streams it.
+        let (path, watcher) = (files.data.to_owned(), job.clone());
+        let sha256 =
+            tokio::task::spawn_blocking(move || crate::dataset_input::hash_file(&path, &watcher))
+                .await
+                .map_err(|e| EngineError::TaskFailed(e.to_string()))??;
+        let path = files.data.to_owned();
+        (
+            DatasetSource::File {
+                path,
+                sha256: sha256.clone(),
+            },
+            sha256,
+        )
+    } else {
+        let bytes = crate::files::read_file_async(files.data).await?;
+        let sha256 = vigil_store::sha256_hex(&bytes);
+        (DatasetSource::Bytes(bytes.into()), sha256)
+    };
     let settings_json = settings.to_json()?;
     let cache_key = cache_key(
         model.as_ref().map(|(_, sha)| sha.as_str()),
-        &vigil_store::sha256_hex(&data),
+        &data_sha256,
         &settings_json,
     );
     Ok(LoadedFiles {
         model,
-        data: data.into(),
+        data,
         data_format,
         settings_json,
         cache_key,
@@ -733,18 +790,25 @@ impl Workspace {
             _ => None,
         };
         let data_source = crate::files::file_name(files.data);
-        let dataset = self
-            .import_profiled_dataset(
-                &crate::import::DatasetFile {
-                    name: &data_source,
-                    description: "",
-                    source: &data_source,
-                    bytes: &loaded.data,
-                },
-                &run.dataset.profile,
-                actor,
-            )
-            .await?;
+        let dataset = match &loaded.data {
+            DatasetSource::Bytes(bytes) => {
+                self.import_profiled_dataset(
+                    &crate::import::DatasetFile {
+                        name: &data_source,
+                        description: "",
+                        source: &data_source,
+                        bytes,
+                    },
+                    &run.dataset.profile,
+                    actor,
+                )
+                .await?
+            }
+            DatasetSource::File { path, .. } => {
+                self.import_scanned_dataset(&data_source, path, &run.dataset.profile, actor)
+                    .await?
+            }
+        };
         let id = self
             .store()
             .start_evaluation(&NewEvaluation {
@@ -781,7 +845,7 @@ impl Workspace {
         actor: &str,
     ) -> Result<StoredEvaluation> {
         job.report(JobProgress::stage("reading"));
-        let loaded = load_files(files, settings).await?;
+        let loaded = load_files(files, settings, self.stream_min_bytes(), job).await?;
         if !force && let Some(cached) = self.cached_file_evaluation(files, &loaded).await? {
             return Ok(cached);
         }
@@ -814,7 +878,13 @@ impl Workspace {
         settings: &EvaluationSettings,
         actor: &str,
     ) -> Result<StoredEvaluation> {
-        let loaded = load_files(files, settings).await?;
+        let loaded = load_files(
+            files,
+            settings,
+            self.stream_min_bytes(),
+            &JobHandle::silent(),
+        )
+        .await?;
         if let Some(cached) = self.cached_file_evaluation(files, &loaded).await? {
             return Ok(cached);
         }
@@ -827,26 +897,35 @@ const TARGET_NAMES: [&str; 10] = [
     "label", "target", "y", "class", "outcome", "default", "churn", "churned", "fraud", "is_fraud",
 ];
 
-/// Reads a dataset file for the evaluate form: its profile and a guess at the target column.
-pub async fn preview_dataset(path: &std::path::Path) -> Result<crate::views::DatasetPreview> {
-    let owned = path.to_owned();
-    let dataset = tokio::task::spawn_blocking(move || crate::read_dataset(&owned))
+impl Workspace {
+    /// Reads a dataset file for the evaluate form: its profile and a guess at the target column.
+    /// A large file is scanned (memory stays bounded) rather than read whole.
+    pub async fn preview_dataset(
+        &self,
+        path: &std::path::Path,
+    ) -> Result<crate::views::DatasetPreview> {
+        let stream_min_bytes = self.stream_min_bytes();
+        let owned = path.to_owned();
+        let dataset = tokio::task::spawn_blocking(move || {
+            crate::dataset_input::open(&owned, stream_min_bytes, &JobHandle::silent())
+        })
         .await
         .map_err(|e| EngineError::TaskFailed(e.to_string()))??;
-    let suggested_target = TARGET_NAMES.iter().find_map(|wanted| {
-        dataset
-            .profile
-            .columns
-            .iter()
-            .find(|c| c.name.eq_ignore_ascii_case(wanted))
-            .map(|c| c.name.clone())
-    });
-    Ok(crate::views::DatasetPreview {
-        path: path.display().to_string(),
-        row_count: i64::try_from(dataset.profile.row_count).unwrap_or(i64::MAX),
-        columns: dataset.profile.columns,
-        suggested_target,
-    })
+        let dataset = dataset.profile();
+        let suggested_target = TARGET_NAMES.iter().find_map(|wanted| {
+            dataset
+                .columns
+                .iter()
+                .find(|c| c.name.eq_ignore_ascii_case(wanted))
+                .map(|c| c.name.clone())
+        });
+        Ok(crate::views::DatasetPreview {
+            path: path.display().to_string(),
+            row_count: i64::try_from(dataset.row_count).unwrap_or(i64::MAX),
+            columns: dataset.columns.clone(),
+            suggested_target,
+        })
+    }
 }
 
 impl Workspace {

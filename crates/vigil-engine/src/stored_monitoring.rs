@@ -153,7 +153,7 @@ fn compute(
         let Some(model) = &model else {
             return Ok(None);
         };
-        let bindings = bind_inputs(model, d, &[], &excluded)?;
+        let bindings = bind_inputs(model, &d.profile.columns, &[], &excluded)?;
         Ok(Some(predict(
             model,
             d,

@@ -61,6 +61,8 @@ pub enum StoreError {
     BlobMissing { sha256: String },
     #[error("blob {expected} was changed on disk: its bytes now hash to {actual}")]
     BlobCorrupt { expected: String, actual: String },
+    #[error("{path} changed while it was being stored: its bytes no longer hash to {expected}")]
+    SourceChanged { path: PathBuf, expected: String },
     #[error("cannot read or write blob file {path}: {source}")]
     BlobIo {
         path: PathBuf,

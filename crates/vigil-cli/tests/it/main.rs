@@ -18,10 +18,16 @@ fn kit(path: &str) -> PathBuf {
 
 /// Runs `vigil ARGS… --json OUT` and returns (exit success, parsed JSON).
 fn vigil_json(args: &[&str]) -> (bool, Value) {
+    vigil_json_with(args, &[])
+}
+
+/// [`vigil_json`] with environment variables set.
+fn vigil_json_with(args: &[&str], env: &[(&str, &str)]) -> (bool, Value) {
     let dir = tempfile::tempdir().expect("temp");
     let out = dir.path().join("out.json");
     let status = Command::new(env!("CARGO_BIN_EXE_vigil"))
         .args(args)
+        .envs(env.iter().copied())
         .arg("--json")
         .arg(&out)
         .output()
@@ -479,6 +485,51 @@ fn eval_register_stores_the_version_and_evaluation_once() {
     );
     assert_eq!(second["registered"]["cached"], true);
     assert!(workspace.path().join("vigil.sqlite3").exists());
+}
+
+#[test]
+fn eval_streams_a_large_file_with_the_same_result_and_stores_it() {
+    let workspace = tempfile::tempdir().expect("temp");
+    let model = kit("models/credit_gbm.onnx");
+    let data = kit("data/credit.csv");
+    let args = [
+        "--data-dir",
+        workspace.path().to_str().expect("p"),
+        "eval",
+        "--model",
+        model.to_str().expect("p"),
+        "--data",
+        data.to_str().expect("p"),
+        "--target",
+        "default",
+        "--sensitive",
+        "sex",
+        "--bootstrap",
+        "100",
+    ];
+    let (ok, whole) = vigil_json(&args[2..]);
+    assert!(ok, "{whole}");
+    // Every file counts as large here, so it is scanned and streamed.
+    let mut registering = args.to_vec();
+    registering.extend(["--register", "credit"]);
+    let (ok, streamed) = vigil_json_with(&registering, &[("VIGIL_STREAM_MIN_BYTES", "0")]);
+    assert!(ok, "{streamed}");
+    for section in ["predictions", "metrics", "fairness"] {
+        assert_eq!(streamed[section], whole[section], "{section}");
+    }
+    assert_eq!(streamed["registered"]["cached"], false);
+    // The file was copied into the blob folder under its hash.
+    let bytes = std::fs::read(&data).expect("data");
+    let sha = vigil_store::sha256_hex(&bytes);
+    let blob = workspace
+        .path()
+        .join("blobs/sha256")
+        .join(&sha[..2])
+        .join(&sha);
+    assert_eq!(std::fs::read(blob).expect("blob"), bytes);
+    let (ok, again) = vigil_json_with(&registering, &[("VIGIL_STREAM_MIN_BYTES", "0")]);
+    assert!(ok, "{again}");
+    assert_eq!(again["registered"]["cached"], true);
 }
 
 #[test]
@@ -1453,9 +1504,11 @@ fn no_progress_bar_when_standard_error_is_not_a_terminal() {
         .arg("--data")
         .arg(demo("data/credit_applications.csv"))
         .args(["--target", "default"])
+        .env("VIGIL_STREAM_MIN_BYTES", "0")
         .output()
         .expect("run vigil");
     assert!(output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!stderr.contains("inference ["), "{stderr}");
+    assert!(!stderr.contains("reading"), "{stderr}");
 }

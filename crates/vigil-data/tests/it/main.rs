@@ -4,10 +4,18 @@
     reason = "a test fails loudly on the first unexpected error"
 )]
 
+mod streaming;
+
 use vigil_data::{ColumnKind, DataError, profile_csv};
 
+/// The file is refused with `expected`, read whole and streamed alike.
 fn check_error(csv: &[u8], expected: &DataError) {
     assert_eq!(&profile_csv(csv).expect_err("must be refused"), expected);
+    assert_eq!(
+        &streaming::scan_bytes(csv, vigil_data::DatasetFormat::Csv).expect_err("must be refused"),
+        expected,
+        "streamed"
+    );
 }
 
 #[test]

@@ -4,6 +4,8 @@
     reason = "a test fails loudly on the first unexpected error"
 )]
 
+mod streaming;
+
 use vigil_engine::import::{DatasetFile, ModelFile};
 use vigil_engine::{DemoSeeding, ErrorCode, IpcError, Workspace};
 
@@ -450,15 +452,34 @@ mod evaluate_form {
 
     #[tokio::test]
     async fn the_preview_lists_columns_and_guesses_the_target() {
-        let preview = vigil_engine::preview_dataset(std::path::Path::new(&kit(
-            "data/credit_current_none.parquet",
-        )))
-        .await
-        .expect("preview");
+        let dir = tempfile::tempdir().expect("temp");
+        let workspace = Workspace::open(dir.path(), DemoSeeding::Never)
+            .await
+            .expect("open");
+        let path = kit("data/credit_current_none.parquet");
+        let preview = workspace
+            .preview_dataset(std::path::Path::new(&path))
+            .await
+            .expect("preview");
         assert_eq!(preview.row_count, 6831);
         assert_eq!(preview.suggested_target.as_deref(), Some("default"));
         assert!(preview.columns.iter().any(|c| c.name == "sex"));
-        let error = vigil_engine::preview_dataset(std::path::Path::new("/no/such/file.csv"))
+        // A large file is scanned instead of read whole: the same preview.
+        let streaming = workspace.clone().with_stream_min_bytes(0);
+        for file in [path.clone(), kit("data/credit_current_none.csv")] {
+            let scanned = streaming
+                .preview_dataset(std::path::Path::new(&file))
+                .await
+                .expect("scanned preview");
+            let whole = workspace
+                .preview_dataset(std::path::Path::new(&file))
+                .await
+                .expect("whole preview");
+            assert_eq!(scanned.columns, whole.columns, "{file}");
+            assert_eq!(scanned.row_count, whole.row_count);
+        }
+        let error = workspace
+            .preview_dataset(std::path::Path::new("/no/such/file.csv"))
             .await
             .expect_err("missing");
         assert!(
@@ -466,6 +487,7 @@ mod evaluate_form {
             "{}",
             error.user_message()
         );
+        workspace.close().await;
     }
 
     #[tokio::test]
@@ -1398,7 +1420,7 @@ mod progress {
         let dataset = vigil_engine::read_dataset(&root.join("demo/data/credit_applications.csv"))
             .expect("data");
         let excluded = vec!["default".to_owned()];
-        let bindings = bind_inputs(&model, &dataset, &[], &excluded).expect("bind");
+        let bindings = bind_inputs(&model, &dataset.profile.columns, &[], &excluded).expect("bind");
         let device = vigil_infer::Device::cpu();
         // Chunks run a wave at a time, one per worker thread; progress comes after each wave.
         let with_threads = |threads: usize| {

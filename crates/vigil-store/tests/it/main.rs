@@ -230,6 +230,34 @@ async fn blobs_are_content_addressed_and_checked_on_read() {
     ));
 }
 
+#[tokio::test]
+async fn a_file_is_stored_by_copy_only_when_it_still_has_the_hash_it_was_read_with() {
+    let dir = temp_dir();
+    let store = Store::open(dir.path()).await.expect("open");
+    let source = dir.path().join("data.csv");
+    let bytes: Vec<u8> = (0..3_000_000_u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&source, &bytes).expect("write");
+    let sha = vigil_store::sha256_hex(&bytes);
+    store
+        .blobs()
+        .put_file(&source, &sha)
+        .await
+        .expect("put file");
+    assert_eq!(store.blobs().get(&sha).await.expect("get"), bytes);
+    // Changed since it was read: refused, and nothing is left behind.
+    std::fs::write(&source, b"other bytes").expect("rewrite");
+    let wanted = vigil_store::sha256_hex(b"what was read");
+    assert!(matches!(
+        store.blobs().put_file(&source, &wanted).await,
+        Err(StoreError::SourceChanged { .. })
+    ));
+    assert!(!store.blobs().path_of(&wanted).exists());
+    let leftovers = std::fs::read_dir(dir.path().join("blobs/tmp"))
+        .map(Iterator::count)
+        .unwrap_or(0);
+    assert_eq!(leftovers, 0, "no partial copy is left");
+}
+
 /// With the triggers dropped, a row edited, deleted or inserted behind the store's back is found
 /// by re-computing the chain, and the first affected event is named.
 #[tokio::test]
