@@ -15,7 +15,7 @@ APT_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libr
 APT_TEST_PACKAGES := xvfb xauth webkit2gtk-driver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test deps test-deps ui build fmt-check clippy rust-test ui-test e2e bindings bench bench-drift bench-eval fuzz clean
+.PHONY: run test deps test-deps ui build fmt-check clippy rust-test ui-test e2e bindings bench bench-drift bench-eval bench-stream fuzz clean
 
 run: deps build
 	if [ -z "$${DISPLAY:-}" ] && [ -z "$${WAYLAND_DISPLAY:-}" ]; then
@@ -97,6 +97,10 @@ bench-drift:
 # (needs scikit-learn, skl2onnx, fairlearn; the Fairlearn stage takes minutes).
 bench-eval:
 	python3 crates/vigil-engine/benches/compare_evaluation_with_peers.py
+
+# Streaming a large dataset vs reading it whole: time and peak memory of the same evaluation.
+bench-stream:
+	python3 crates/vigil-engine/benches/compare_streaming_with_whole.py
 
 # Fuzzes the ONNX loader for FUZZ_SECONDS (default 600); needs `cargo install cargo-fuzz`.
 FUZZ_SECONDS ?= 600

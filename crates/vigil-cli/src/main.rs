@@ -755,10 +755,10 @@ impl ProgressBar {
             return;
         }
         const WIDTH: u64 = 30;
-        const MB: u64 = 1 << 20;
+        const MIB: u64 = 1 << 20;
         let filled = usize::try_from(done.min(total) * WIDTH / total).unwrap_or(0);
         let count = if stage == "reading" {
-            format!("{}/{} MB", done / MB, total.div_ceil(MB))
+            format!("{}/{} MiB", done / MIB, total.div_ceil(MIB))
         } else {
             format!("{done}/{total} rows")
         };

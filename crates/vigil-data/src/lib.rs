@@ -1,5 +1,7 @@
 //! Reads a dataset file (CSV or Parquet) into typed columns and a checked profile: its SHA-256
-//! fingerprint, row count, and the kind and missing count of every column.
+//! fingerprint, row count, and the kind and missing count of every column. A file too large to
+//! hold is read from disk in two passes instead ([`scan_file`], then [`Chunks`]), with the same
+//! profile, values and errors.
 //!
 //! Architecture invariant: a value is never dropped, zero-filled or coerced silently. A file that
 //! cannot be read exactly as written (ragged row, invalid UTF-8, missing or duplicate header) is an
@@ -58,7 +60,7 @@ pub enum DataError {
 impl DataError {
     /// The same error with its line number `by` lines further on (for a stretch of the file read
     /// on its own, which counts lines from its own start).
-    fn lines_later(self, by: u64) -> Self {
+    pub(crate) fn lines_later(self, by: u64) -> Self {
         match self {
             Self::RaggedRow {
                 line,
@@ -322,7 +324,7 @@ fn read_csv_in_parts(bytes: &[u8], parts: usize, min_bytes: usize) -> Result<Dat
 
 /// Splits `body` into up to `parts` stretches `(from, to)` that each end after a line break
 /// (the last one at the end).
-fn split_at_lines(body: &[u8], parts: usize) -> Vec<(usize, usize)> {
+pub(crate) fn split_at_lines(body: &[u8], parts: usize) -> Vec<(usize, usize)> {
     let target = body.len() / parts.max(1);
     let mut stretches = Vec::with_capacity(parts);
     let mut from = 0;

@@ -81,7 +81,10 @@ pub fn scan_file(
     let file = File::open(path).map_err(io_error(path))?;
     let size = file.metadata().map_err(io_error(path))?.len();
     match format {
-        DatasetFormat::Csv => scan_csv(path, file, size, progress),
+        DatasetFormat::Csv => {
+            let block = BLOCK_BYTES_PER_CORE * rayon::current_num_threads().max(1);
+            scan_csv(path, file, size, progress, block)
+        }
         DatasetFormat::Parquet => scan_parquet(path, file, size, progress),
     }
 }
@@ -135,33 +138,27 @@ fn for_each_field<'r>(
     Ok(())
 }
 
-fn scan_csv(
-    path: &Path,
-    mut file: File,
-    size: u64,
-    progress: ReadProgress<'_>,
-) -> Result<DatasetProfile, DataError> {
-    if only_whitespace(&mut file, path)? {
-        return Err(DataError::Empty);
+/// What a scan has learned of the columns so far.
+#[derive(Clone)]
+struct ColumnScan {
+    guesses: Vec<kind::KindGuess>,
+    missing: Vec<u64>,
+    rows: u64,
+}
+
+impl ColumnScan {
+    fn new(width: usize) -> Self {
+        Self {
+            guesses: vec![kind::KindGuess::default(); width],
+            missing: vec![0; width],
+            rows: 0,
+        }
     }
-    let mut reader = csv_reader(file);
-    let mut header = csv::ByteRecord::new();
-    if !reader
-        .read_byte_record(&mut header)
-        .map_err(|e| malformed(&e))?
-    {
-        return Err(DataError::Empty);
-    }
-    let names = header_names(&header)?;
-    let mut guesses = vec![kind::KindGuess::default(); names.len()];
-    let mut missing = vec![0_u64; names.len()];
-    let mut rows = 0_u64;
-    let mut record = csv::ByteRecord::new();
-    while reader
-        .read_byte_record(&mut record)
-        .map_err(|e| malformed(&e))?
-    {
-        for_each_field(&record, names.len(), |index, field| {
+
+    /// Checks one record and narrows the kinds by its values.
+    fn observe(&mut self, record: &csv::ByteRecord) -> Result<(), DataError> {
+        let (guesses, missing) = (&mut self.guesses, &mut self.missing);
+        for_each_field(record, guesses.len(), |index, field| {
             if is_missing(field) {
                 missing[index] += 1;
             } else {
@@ -169,23 +166,239 @@ fn scan_csv(
             }
             Ok(())
         })?;
-        rows += 1;
-        if rows.is_multiple_of(REPORT_EVERY_ROWS)
-            && progress(reader.get_ref().bytes, size).is_break()
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Adds what a scan of the following part of the file learned.
+    fn merge(&mut self, later: &Self) {
+        for (guess, other) in self.guesses.iter_mut().zip(&later.guesses) {
+            *guess = guess.merge(*other);
+        }
+        for (count, other) in self.missing.iter_mut().zip(&later.missing) {
+            *count += other;
+        }
+        self.rows += later.rows;
+    }
+}
+
+/// Scans a stretch of whole records (no header); error lines count from its first line.
+fn scan_stretch(stretch: &[u8], width: usize) -> Result<ColumnScan, DataError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(stretch);
+    let mut scan = ColumnScan::new(width);
+    let mut record = csv::ByteRecord::new();
+    while reader
+        .read_byte_record(&mut record)
+        .map_err(|e| malformed(&e))?
+    {
+        scan.observe(&record)?;
+    }
+    Ok(scan)
+}
+
+/// Bytes read per core and round of a scan.
+const BLOCK_BYTES_PER_CORE: usize = 8 << 20;
+
+/// Reads up to `wanted` more bytes onto `buffer`, hashing them; true at the end of the file.
+fn read_block(
+    file: &mut File,
+    path: &Path,
+    buffer: &mut Vec<u8>,
+    wanted: usize,
+    hasher: &mut Sha256,
+) -> Result<bool, DataError> {
+    let from = buffer.len();
+    buffer.resize(from + wanted, 0);
+    let mut filled = from;
+    let at_end = loop {
+        let n = file.read(&mut buffer[filled..]).map_err(io_error(path))?;
+        if n == 0 {
+            break true;
+        }
+        filled += n;
+        if filled == buffer.len() {
+            break false;
+        }
+    };
+    buffer.truncate(filled);
+    hasher.update(&buffer[from..]);
+    Ok(at_end)
+}
+
+fn count_lines(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| b == b'\n').count() as u64
+}
+
+/// Scans a CSV a block at a time. A block's whole lines are split into stretches read on every
+/// core, as long as no quote character appears (so every line break ends a record); from the
+/// first block with a quote on, the rest of the file is read record by record. Either way the
+/// result, and the first error in file order with its line, are those of one sequential pass.
+fn scan_csv(
+    path: &Path,
+    mut file: File,
+    size: u64,
+    progress: ReadProgress<'_>,
+    block: usize,
+) -> Result<DatasetProfile, DataError> {
+    if only_whitespace(&mut file, path)? {
+        return Err(DataError::Empty);
+    }
+    let threads = rayon::current_num_threads().max(1);
+    let block = block.max(1);
+    let mut hasher = Sha256::new();
+    let mut buffer: Vec<u8> = Vec::new();
+    let mut at_end = false;
+    // The header: read until a whole record is in the buffer.
+    let (names, header_end) = loop {
+        at_end = at_end || read_block(&mut file, path, &mut buffer, block, &mut hasher)?;
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(&buffer[..]);
+        let mut header = csv::ByteRecord::new();
+        if !reader
+            .read_byte_record(&mut header)
+            .map_err(|e| malformed(&e))?
         {
+            return Err(DataError::Empty);
+        }
+        let end = usize::try_from(reader.position().byte()).unwrap_or(buffer.len());
+        if end < buffer.len() || at_end {
+            break (header_names(&header)?, end);
+        }
+    };
+    let width = names.len();
+    let mut scan = ColumnScan::new(width);
+    let mut start = header_end;
+    let mut lines_before = count_lines(&buffer[..header_end]);
+    // Bytes of the file before `buffer[0]`.
+    let mut consumed = 0_u64;
+    loop {
+        let region = &buffer[start..];
+        let cut = if at_end {
+            region.len()
+        } else {
+            region
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1)
+        };
+        let part = &region[..cut];
+        if part.contains(&b'"') {
+            let (scan, hasher, bytes) = scan_rest_in_sequence(
+                path,
+                file,
+                (buffer, start),
+                (scan, lines_before, consumed, size, hasher),
+                progress,
+            )?;
+            let profile = finish_scan(names, scan, hasher, bytes)?;
+            if progress(bytes, bytes).is_break() {
+                return Err(DataError::Cancelled);
+            }
+            return Ok(profile);
+        }
+        if !part.is_empty() {
+            let stretches = crate::split_at_lines(part, threads);
+            let parts: Vec<Result<ColumnScan, DataError>> = {
+                use rayon::prelude::*;
+                stretches
+                    .par_iter()
+                    .map(|&(from, to)| scan_stretch(&part[from..to], width))
+                    .collect()
+            };
+            for (result, &(from, _)) in parts.into_iter().zip(&stretches) {
+                match result {
+                    Ok(later) => scan.merge(&later),
+                    Err(error) => {
+                        return Err(error.lines_later(lines_before + count_lines(&part[..from])));
+                    }
+                }
+            }
+            lines_before += count_lines(part);
+        }
+        start += cut;
+        if at_end {
+            break;
+        }
+        if progress(consumed + start as u64, size).is_break() {
             return Err(DataError::Cancelled);
         }
+        // Keep the unfinished line; read the next block after it.
+        buffer.drain(..start);
+        consumed += start as u64;
+        start = 0;
+        at_end = read_block(&mut file, path, &mut buffer, block, &mut hasher)?;
     }
-    if rows == 0 {
+    let bytes = consumed + buffer.len() as u64;
+    let profile = finish_scan(names, scan, hasher, bytes)?;
+    if progress(bytes, bytes).is_break() {
+        return Err(DataError::Cancelled);
+    }
+    Ok(profile)
+}
+
+/// The scan from `buffer[start..]` on, record by record (a quoted field may hold line breaks):
+/// the bytes left in the buffer, then the rest of the file. Returns the scan, the hash of the
+/// whole file and its length.
+fn scan_rest_in_sequence(
+    path: &Path,
+    file: File,
+    (buffer, start): (Vec<u8>, usize),
+    (mut scan, lines_before, consumed, size, hasher): (ColumnScan, u64, u64, u64, Sha256),
+    progress: ReadProgress<'_>,
+) -> Result<(ColumnScan, Sha256, u64), DataError> {
+    let buffered = buffer.len() as u64;
+    let rest = Hashing {
+        inner: BufReader::with_capacity(BUFFER_BYTES, file),
+        hasher,
+        bytes: 0,
+    };
+    let mut cursor = std::io::Cursor::new(buffer);
+    // What was scanned already is skipped.
+    cursor.set_position(start as u64);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(BUFFER_BYTES)
+        .from_reader(cursor.chain(rest));
+    let mut record = csv::ByteRecord::new();
+    let later = |error: DataError| error.lines_later(lines_before);
+    while reader
+        .read_byte_record(&mut record)
+        .map_err(|e| later(malformed(&e)))?
+    {
+        scan.observe(&record).map_err(later)?;
+        if scan.rows.is_multiple_of(REPORT_EVERY_ROWS) {
+            // Bytes scanned so far: the reader counts from `buffer[start]`.
+            let done = consumed + start as u64 + reader.position().byte();
+            if progress(done.min(size), size).is_break() {
+                return Err(DataError::Cancelled);
+            }
+        }
+    }
+    let (_, mut rest) = reader.into_inner().into_inner();
+    std::io::copy(&mut rest, &mut std::io::sink()).map_err(io_error(path))?;
+    Ok((scan, rest.hasher, consumed + buffered + rest.bytes))
+}
+
+/// The profile a finished scan settles on.
+fn finish_scan(
+    names: Vec<String>,
+    scan: ColumnScan,
+    hasher: Sha256,
+    size_bytes: u64,
+) -> Result<DatasetProfile, DataError> {
+    if scan.rows == 0 {
         return Err(DataError::NoRows);
     }
-    let (sha256, size_bytes) = reader.into_inner().finish().map_err(io_error(path))?;
-    // The last report says the whole file was read.
-    let _ = progress(size_bytes, size_bytes);
     let columns = names
         .into_iter()
-        .zip(guesses)
-        .zip(missing)
+        .zip(scan.guesses)
+        .zip(scan.missing)
         .map(|((name, guess), missing)| ColumnProfile {
             name,
             kind: guess.kind(),
@@ -193,10 +406,10 @@ fn scan_csv(
         })
         .collect();
     Ok(DatasetProfile {
-        sha256,
+        sha256: hex::encode(hasher.finalize()),
         size_bytes,
         format: DatasetFormat::Csv,
-        row_count: rows,
+        row_count: scan.rows,
         columns,
     })
 }
@@ -274,7 +487,9 @@ fn scan_parquet(
     if rows == 0 {
         return Err(DataError::NoRows);
     }
-    let _ = progress(size, size);
+    if progress(size, size).is_break() {
+        return Err(DataError::Cancelled);
+    }
     let columns = names
         .into_iter()
         .zip(kinds)
@@ -531,5 +746,101 @@ impl Chunks {
 fn changed(path: &str) -> DataError {
     DataError::ChangedWhileRead {
         path: path.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file with missing values, a column that turns to text late, CRLF or LF line ends and,
+    /// from row `quotes_from` on, quoted fields holding commas and line breaks.
+    fn sample(rows: usize, ending: &str, quotes_from: usize) -> Vec<u8> {
+        let mut text = format!("id,score,label,late,note{ending}");
+        for i in 0..rows {
+            let score = if i % 7 == 0 {
+                String::new()
+            } else {
+                format!("{}", f64::from(u32::try_from(i).unwrap_or(0)) * 0.25 - 3.0)
+            };
+            let late = if i > rows * 2 / 3 && i % 5 == 0 {
+                "n/a".to_owned()
+            } else {
+                format!("{}", i % 9)
+            };
+            let note = if i >= quotes_from && i % 3 == 0 {
+                format!("\"a, b{ending}c{i}\"")
+            } else {
+                format!("n{i}")
+            };
+            text.push_str(&format!(
+                "{i},{score},{},{late},{note}{ending}",
+                ["x", "y", "NA"][i % 3]
+            ));
+        }
+        text.into_bytes()
+    }
+
+    fn scan_in_blocks(bytes: &[u8], block: usize) -> Result<DatasetProfile, DataError> {
+        let dir = tempfile::tempdir().map_err(|e| DataError::Read {
+            path: "temp".to_owned(),
+            reason: e.to_string(),
+        })?;
+        let path = dir.path().join("data.csv");
+        std::fs::write(&path, bytes).map_err(io_error(&path))?;
+        let file = File::open(&path).map_err(io_error(&path))?;
+        let mut last = (0, 0);
+        let profile = scan_csv(
+            &path,
+            file,
+            bytes.len() as u64,
+            &mut |done, total| {
+                assert!(done >= last.0, "progress only grows");
+                last = (done, total);
+                ControlFlow::Continue(())
+            },
+            block,
+        );
+        if profile.is_ok() {
+            assert_eq!(last, (bytes.len() as u64, bytes.len() as u64));
+        }
+        profile
+    }
+
+    #[test]
+    fn a_scan_in_blocks_equals_the_whole_read() {
+        for ending in ["\n", "\r\n"] {
+            for quotes_from in [0, 400, usize::MAX] {
+                let bytes = sample(600, ending, quotes_from);
+                let whole = crate::read_csv(&bytes).map(|d| d.profile);
+                for block in [1, 7, 100, 4_096, 1 << 20] {
+                    assert_eq!(
+                        scan_in_blocks(&bytes, block),
+                        whole,
+                        "{ending:?}, quotes from {quotes_from}, blocks of {block}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_scan_in_blocks_finds_the_first_error_on_its_line() {
+        for quotes_from in [100, usize::MAX] {
+            let mut ragged = sample(300, "\n", quotes_from);
+            ragged.extend_from_slice(b"1,2\n");
+            let mut utf8 = sample(300, "\n", quotes_from);
+            let at = utf8.len() / 2;
+            let line_start = at + utf8[at..].iter().position(|&b| b == b'\n').unwrap_or(0) + 1;
+            utf8[line_start + 1] = 0xff;
+            utf8.extend_from_slice(b"1,2\n");
+            for bytes in [ragged, utf8] {
+                let whole = crate::read_csv(&bytes).map(|d| d.profile);
+                assert!(whole.is_err());
+                for block in [1, 50, 1_000, 1 << 20] {
+                    assert_eq!(scan_in_blocks(&bytes, block), whole, "blocks of {block}");
+                }
+            }
+        }
     }
 }

@@ -87,8 +87,18 @@ fn main() {
             "log_loss": metrics["log_loss"],
             "selection_rate": rates("selection_rate"),
             "tpr": rates("tpr"),
+            "peak_memory_mib": peak_memory_mib(),
         })
     );
+}
+
+/// The most memory this process has held resident (Linux's VmHWM), in MiB; `None` where the
+/// system does not say.
+fn peak_memory_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
 }
 
 /// The worker threads the evaluation used (RAYON_NUM_THREADS, else one per core).

@@ -74,7 +74,8 @@ impl EvaluationRun {
 pub struct JobProgress {
     /// `reading`, `inference`, `scoring` or `saving`.
     pub stage: String,
-    /// Rows done and rows in all (inference); both 0 for the stages that are not counted.
+    /// Rows done and rows in all (inference); bytes read and the file's size (reading a large
+    /// dataset, which is scanned before its rows run); both 0 for the stages not counted.
     #[ts(type = "number")]
     pub done: u64,
     #[ts(type = "number")]

@@ -92,10 +92,11 @@ enum DatasetSource {
     /// Shared with the blocking thread that reads them, not copied.
     Bytes(std::sync::Arc<[u8]>),
     /// Scanned and streamed by the run; `sha256` is what its bytes hashed to when it was
-    /// opened, and the scan must find the same.
+    /// opened (or stored, for a blob), and the scan must find the same.
     File {
         path: std::path::PathBuf,
         sha256: String,
+        blob: bool,
     },
 }
 
@@ -125,12 +126,21 @@ async fn run_off_thread(
             DatasetSource::Bytes(bytes) => DatasetInput::Whole(
                 vigil_data::read_dataset(&bytes, format).map_err(dataset_error)?,
             ),
-            DatasetSource::File { path, sha256 } => {
+            DatasetSource::File { path, sha256, blob } => {
                 let input = crate::dataset_input::scan(&path, format, &job)?;
-                if input.profile().sha256 != sha256 {
-                    return Err(dataset_error(vigil_data::DataError::ChangedWhileRead {
-                        path: path.display().to_string(),
-                    }));
+                let actual = &input.profile().sha256;
+                if *actual != sha256 {
+                    return Err(if blob {
+                        vigil_store::StoreError::BlobCorrupt {
+                            expected: sha256,
+                            actual: actual.clone(),
+                        }
+                        .into()
+                    } else {
+                        dataset_error(vigil_data::DataError::ChangedWhileRead {
+                            path: path.display().to_string(),
+                        })
+                    });
                 }
                 input
             }
@@ -412,6 +422,7 @@ impl Workspace {
             DatasetSource::File {
                 path: self.store().blobs().path_of(&dataset.sha256),
                 sha256: dataset.sha256.clone(),
+                blob: true,
             }
         } else {
             DatasetSource::Bytes(self.store().blobs().get(&dataset.sha256).await?.into())
@@ -708,6 +719,7 @@ async fn load_files(
             DatasetSource::File {
                 path,
                 sha256: sha256.clone(),
+                blob: false,
             },
             sha256,
         )

@@ -188,7 +188,8 @@ export type JobProgress = {
  */
 stage: string, 
 /**
- * Rows done and rows in all (inference); both 0 for the stages that are not counted.
+ * Rows done and rows in all (inference); bytes read and the file's size (reading a large
+ * dataset, which is scanned before its rows run); both 0 for the stages not counted.
  */
 done: number, total: number, };
 

@@ -4,7 +4,7 @@
 
 import { cancelJob, toIpcError, type IpcError } from './api';
 import type { JobProgress } from './bindings';
-import { formatCount } from './format';
+import { formatBytes, formatCount } from './format';
 
 /**
  * How a run ended: its result, the backend's error, or the backend's `cancelled` error
@@ -39,7 +39,10 @@ export function progressMessage(progress: JobProgress | null): string | null {
   if (progress === null) return null;
   switch (progress.stage) {
     case 'reading':
-      return 'Reading files…';
+      // A large dataset is scanned before its rows run, and counted in bytes.
+      return progress.total > 0
+        ? `Reading the dataset: ${formatBytes(progress.done)} of ${formatBytes(progress.total)}`
+        : 'Reading files…';
     case 'inference':
       return progress.total > 0
         ? `Running the model: ${formatCount(progress.done)} of ${formatCount(progress.total)} rows`

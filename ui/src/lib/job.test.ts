@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GENERIC_ERROR_MESSAGE } from './api';
 import type { JobProgress } from './bindings';
 import { JobRun, newJobId, progressMessage } from './job.svelte';
+import { formatBytes } from './format';
 import { mockCommands } from '../test/fixtures';
 
 afterEach(() => {
@@ -33,6 +34,10 @@ describe('progressMessage', () => {
   it('says each stage in words and counts the rows of inference', () => {
     expect(progressMessage(null)).toBeNull();
     expect(progressMessage({ stage: 'reading', done: 0, total: 0 })).toBe('Reading files…');
+    // A large file is scanned first, counted in bytes.
+    expect(progressMessage({ stage: 'reading', done: 1024 * 1024, total: 4 * 1024 * 1024 })).toBe(
+      `Reading the dataset: ${formatBytes(1024 * 1024)} of ${formatBytes(4 * 1024 * 1024)}`,
+    );
     expect(progressMessage({ stage: 'inference', done: 12345, total: 100000 })).toBe(
       `Running the model: ${(12345).toLocaleString()} of ${(100000).toLocaleString()} rows`,
     );

@@ -369,3 +369,49 @@ async fn a_streamed_evaluation_cancelled_while_reading_stores_nothing() {
     );
     workspace.close().await;
 }
+
+#[tokio::test]
+async fn a_stored_dataset_is_streamed_from_its_blob_with_the_same_result() {
+    let dir = tempfile::tempdir().expect("temp");
+    let workspace = Workspace::open(dir.path(), DemoSeeding::WhenEmpty)
+        .await
+        .expect("open");
+    let version = workspace.list_models().await.expect("models")[0].versions[0].id;
+    let dataset = workspace.list_datasets().await.expect("datasets")[0].id;
+    let settings =
+        vigil_engine::EvaluationSettings::for_model("default", None, vec![vec!["sex".to_owned()]]);
+    let whole = workspace
+        .evaluate_version(version, dataset, &settings, true, "tester")
+        .await
+        .expect("whole");
+    let streaming = workspace.clone().with_stream_min_bytes(0);
+    let streamed = streaming
+        .evaluate_version(version, dataset, &settings, true, "tester")
+        .await
+        .expect("streamed");
+    let metrics = |id: i64| {
+        let w = workspace.clone();
+        async move {
+            let detail = w.evaluation_detail(id).await.expect("detail");
+            serde_json::to_value((&detail.metrics, &detail.fairness_groups)).expect("json")
+        }
+    };
+    assert_eq!(metrics(streamed.id).await, metrics(whole.id).await);
+    // A blob changed on disk is found by the scan, and the run is recorded as failed.
+    let sha = &workspace.list_datasets().await.expect("datasets")[0].sha256;
+    let blob = dir.path().join("blobs/sha256").join(&sha[..2]).join(sha);
+    let mut bytes = std::fs::read(&blob).expect("blob");
+    let last = bytes.len() - 2;
+    bytes[last] = if bytes[last] == b'1' { b'0' } else { b'1' };
+    std::fs::write(&blob, bytes).expect("tamper");
+    let error = streaming
+        .evaluate_version(version, dataset, &settings, true, "tester")
+        .await
+        .expect_err("changed");
+    assert!(
+        error.user_message().contains("changed"),
+        "{}",
+        error.user_message()
+    );
+    workspace.close().await;
+}
