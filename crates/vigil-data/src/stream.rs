@@ -46,22 +46,6 @@ struct Hashing<R> {
     bytes: u64,
 }
 
-impl<R: Read> Hashing<R> {
-    fn new(inner: R) -> Self {
-        Self {
-            inner,
-            hasher: Sha256::new(),
-            bytes: 0,
-        }
-    }
-
-    /// Reads what is left (so the hash covers the whole file) and returns the hex digest.
-    fn finish(mut self) -> std::io::Result<(String, u64)> {
-        std::io::copy(&mut self, &mut std::io::sink())?;
-        Ok((hex::encode(self.hasher.finalize()), self.bytes))
-    }
-}
-
 impl<R: Read> Read for Hashing<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
@@ -103,14 +87,6 @@ fn only_whitespace(file: &mut File, path: &Path) -> Result<bool, DataError> {
     };
     file.rewind().map_err(io_error(path))?;
     Ok(blank)
-}
-
-fn csv_reader(file: File) -> csv::Reader<Hashing<BufReader<File>>> {
-    csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(BUFFER_BYTES)
-        .from_reader(Hashing::new(BufReader::with_capacity(BUFFER_BYTES, file)))
 }
 
 /// Checks a record's field count and text as the whole-file reader does, and hands each field
@@ -250,26 +226,8 @@ fn scan_csv(
     let block = block.max(1);
     let mut hasher = Sha256::new();
     let mut buffer: Vec<u8> = Vec::new();
-    let mut at_end = false;
-    // The header: read until a whole record is in the buffer.
-    let (names, header_end) = loop {
-        at_end = at_end || read_block(&mut file, path, &mut buffer, block, &mut hasher)?;
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(&buffer[..]);
-        let mut header = csv::ByteRecord::new();
-        if !reader
-            .read_byte_record(&mut header)
-            .map_err(|e| malformed(&e))?
-        {
-            return Err(DataError::Empty);
-        }
-        let end = usize::try_from(reader.position().byte()).unwrap_or(buffer.len());
-        if end < buffer.len() || at_end {
-            break (header_names(&header)?, end);
-        }
-    };
+    let (names, header_end, mut at_end) =
+        read_header(&mut file, path, &mut buffer, block, &mut hasher)?;
     let width = names.len();
     let mut scan = ColumnScan::new(width);
     let mut start = header_end;
@@ -509,6 +467,316 @@ fn scan_parquet(
     })
 }
 
+/// How the columns handed out are typed: for each column of the file, its place among the
+/// selected ones, and for each selected one whether it holds numbers.
+struct Selection {
+    path: String,
+    width: usize,
+    slot_of_column: Vec<Option<usize>>,
+    numeric: Vec<bool>,
+}
+
+impl Selection {
+    fn empty(&self, capacity: usize) -> Vec<ColumnValues> {
+        self.numeric
+            .iter()
+            .map(|&numeric| {
+                if numeric {
+                    ColumnValues::Number(Vec::with_capacity(capacity))
+                } else {
+                    ColumnValues::Text(Vec::with_capacity(capacity))
+                }
+            })
+            .collect()
+    }
+
+    /// Appends one record's selected values, typed as the scan found them. A value that does
+    /// not fit its column's kind means the file changed since the scan: an error.
+    fn push_record(
+        &self,
+        record: &csv::ByteRecord,
+        into: &mut [ColumnValues],
+    ) -> Result<(), DataError> {
+        for_each_field(record, self.width, |index, field| {
+            let Some(slot) = self.slot_of_column[index] else {
+                return Ok(());
+            };
+            match &mut into[slot] {
+                ColumnValues::Number(v) => v.push(if is_missing(field) {
+                    f64::NAN
+                } else {
+                    field
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|x| x.is_finite())
+                        .ok_or_else(|| changed(&self.path))?
+                }),
+                ColumnValues::Text(v) => v.push((!is_missing(field)).then(|| field.to_owned())),
+            }
+            Ok(())
+        })
+    }
+
+    /// The selected values of a stretch of whole records.
+    fn parse_stretch(&self, stretch: &[u8]) -> Result<Vec<ColumnValues>, DataError> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(stretch);
+        let mut values = self.empty(0);
+        let mut record = csv::ByteRecord::new();
+        while reader
+            .read_byte_record(&mut record)
+            .map_err(|e| malformed(&e))?
+        {
+            self.push_record(&record, &mut values)?;
+        }
+        Ok(values)
+    }
+}
+
+/// Appends `later` (the values of the rows that follow) to `values`. Both come from one
+/// selection; a column that changed type would be a bug here, reported as an error.
+fn append_values(
+    values: &mut [ColumnValues],
+    later: Vec<ColumnValues>,
+    path: &str,
+) -> Result<(), DataError> {
+    for (into, more) in values.iter_mut().zip(later) {
+        match (into, more) {
+            (ColumnValues::Number(a), ColumnValues::Number(b)) => a.extend(b),
+            (ColumnValues::Text(a), ColumnValues::Text(b)) => a.extend(b),
+            _ => return Err(changed(path)),
+        }
+    }
+    Ok(())
+}
+
+/// Takes the first `rows` rows off `values`.
+fn take_front(values: &mut [ColumnValues], rows: usize) -> Vec<ColumnValues> {
+    values
+        .iter_mut()
+        .map(|v| match v {
+            ColumnValues::Number(x) => {
+                let rest = x.split_off(rows.min(x.len()));
+                ColumnValues::Number(std::mem::replace(x, rest))
+            }
+            ColumnValues::Text(x) => {
+                let rest = x.split_off(rows.min(x.len()));
+                ColumnValues::Text(std::mem::replace(x, rest))
+            }
+        })
+        .collect()
+}
+
+type SequentialReader =
+    csv::Reader<std::io::Chain<std::io::Cursor<Vec<u8>>, Hashing<BufReader<File>>>>;
+
+/// Pass two over a CSV: blocks of whole lines parsed on every core while no quote character
+/// appears, record by record from there on (as the scan reads it); the rows are handed out in
+/// chunks of exactly the chunk size (the last one shorter), so a chunk holds the same rows as
+/// the same batch of a file read whole.
+struct CsvRows {
+    path: String,
+    file: Option<File>,
+    hasher: Option<Sha256>,
+    buffer: Vec<u8>,
+    start: usize,
+    at_end: bool,
+    block: usize,
+    threads: usize,
+    sequential: Option<SequentialReader>,
+    /// Rows parsed and not yet handed out.
+    carry: Vec<ColumnValues>,
+    carry_rows: usize,
+    /// The file's SHA-256, once every byte was parsed.
+    finished: Option<String>,
+}
+
+impl CsvRows {
+    fn open(path: &Path, selection: &Selection, block: usize) -> Result<Self, DataError> {
+        let mut file = File::open(path).map_err(io_error(path))?;
+        let mut hasher = Sha256::new();
+        let mut buffer = Vec::new();
+        let (_, header_end, at_end) =
+            read_header(&mut file, path, &mut buffer, block, &mut hasher)?;
+        Ok(Self {
+            path: path.display().to_string(),
+            file: Some(file),
+            hasher: Some(hasher),
+            buffer,
+            start: header_end,
+            at_end,
+            block,
+            threads: rayon::current_num_threads().max(1),
+            sequential: None,
+            carry: selection.empty(0),
+            carry_rows: 0,
+            finished: None,
+        })
+    }
+
+    /// The next `chunk_rows` rows (fewer at the end); `None` after the last, with the file's
+    /// SHA-256.
+    fn next(
+        &mut self,
+        selection: &Selection,
+        chunk_rows: usize,
+    ) -> Result<Result<Vec<ColumnValues>, String>, DataError> {
+        loop {
+            if self.carry_rows >= chunk_rows {
+                self.carry_rows -= chunk_rows;
+                return Ok(Ok(take_front(&mut self.carry, chunk_rows)));
+            }
+            if let Some(sha256) = &self.finished {
+                if self.carry_rows > 0 {
+                    let rows = std::mem::take(&mut self.carry_rows);
+                    return Ok(Ok(take_front(&mut self.carry, rows)));
+                }
+                return Ok(Err(sha256.clone()));
+            }
+            self.parse_more(selection, chunk_rows)?;
+        }
+    }
+
+    fn io(&self) -> impl Fn(std::io::Error) -> DataError + '_ {
+        move |e| DataError::Read {
+            path: self.path.clone(),
+            reason: e.to_string(),
+        }
+    }
+
+    /// Parses the next block (or, record by record, the next chunk's rows) onto `carry`.
+    fn parse_more(&mut self, selection: &Selection, chunk_rows: usize) -> Result<(), DataError> {
+        if let Some(reader) = &mut self.sequential {
+            let mut record = csv::ByteRecord::new();
+            let mut rows = 0;
+            while rows < chunk_rows
+                && reader
+                    .read_byte_record(&mut record)
+                    .map_err(|e| malformed(&e))?
+            {
+                selection.push_record(&record, &mut self.carry)?;
+                rows += 1;
+            }
+            self.carry_rows += rows;
+            if rows < chunk_rows
+                && let Some(reader) = self.sequential.take()
+            {
+                let (_, mut rest) = reader.into_inner().into_inner();
+                std::io::copy(&mut rest, &mut std::io::sink()).map_err(self.io())?;
+                self.finished = Some(hex::encode(rest.hasher.finalize()));
+            }
+            return Ok(());
+        }
+        loop {
+            let region = &self.buffer[self.start..];
+            let cut = if self.at_end {
+                region.len()
+            } else {
+                region
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |i| i + 1)
+            };
+            if cut == 0 && !self.at_end {
+                self.read_block()?;
+                continue;
+            }
+            let part = &region[..cut];
+            if part.contains(&b'"') {
+                // A quoted field may hold a line break: record by record from here.
+                let (Some(file), Some(hasher)) = (self.file.take(), self.hasher.take()) else {
+                    return Err(changed(&self.path));
+                };
+                let mut cursor = std::io::Cursor::new(std::mem::take(&mut self.buffer));
+                cursor.set_position(self.start as u64);
+                let rest = Hashing {
+                    inner: BufReader::with_capacity(BUFFER_BYTES, file),
+                    hasher,
+                    bytes: 0,
+                };
+                self.sequential = Some(
+                    csv::ReaderBuilder::new()
+                        .has_headers(false)
+                        .flexible(true)
+                        .buffer_capacity(BUFFER_BYTES)
+                        .from_reader(cursor.chain(rest)),
+                );
+                return Ok(());
+            }
+            let stretches = crate::split_at_lines(part, self.threads);
+            let parsed: Vec<Result<Vec<ColumnValues>, DataError>> = {
+                use rayon::prelude::*;
+                stretches
+                    .par_iter()
+                    .map(|&(from, to)| selection.parse_stretch(&part[from..to]))
+                    .collect()
+            };
+            for values in parsed {
+                let values = values?;
+                self.carry_rows += values.first().map_or(0, ColumnValues::len);
+                append_values(&mut self.carry, values, &self.path)?;
+            }
+            self.start += cut;
+            if self.at_end {
+                let hasher = self.hasher.take().unwrap_or_default();
+                self.finished = Some(hex::encode(hasher.finalize()));
+            } else {
+                self.read_block()?;
+            }
+            return Ok(());
+        }
+    }
+
+    /// Drops what was parsed and reads the next block after the unfinished line.
+    fn read_block(&mut self) -> Result<(), DataError> {
+        self.buffer.drain(..self.start);
+        self.start = 0;
+        let (Some(file), Some(hasher)) = (self.file.as_mut(), self.hasher.as_mut()) else {
+            return Err(changed(&self.path));
+        };
+        self.at_end = read_block(
+            file,
+            Path::new(&self.path),
+            &mut self.buffer,
+            self.block,
+            hasher,
+        )?;
+        Ok(())
+    }
+}
+
+/// Reads blocks onto `buffer` until the header record is whole; returns its names, where it
+/// ends in the buffer, and whether the file was read to its end.
+fn read_header(
+    file: &mut File,
+    path: &Path,
+    buffer: &mut Vec<u8>,
+    block: usize,
+    hasher: &mut Sha256,
+) -> Result<(Vec<String>, usize, bool), DataError> {
+    let mut at_end = false;
+    loop {
+        at_end = at_end || read_block(file, path, buffer, block, hasher)?;
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(&buffer[..]);
+        let mut header = csv::ByteRecord::new();
+        if !reader
+            .read_byte_record(&mut header)
+            .map_err(|e| malformed(&e))?
+        {
+            return Err(DataError::Empty);
+        }
+        let end = usize::try_from(reader.position().byte()).unwrap_or(buffer.len());
+        if end < buffer.len() || at_end {
+            return Ok((header_names(&header)?, end, at_end));
+        }
+    }
+}
+
 /// Rows per record batch when a Parquet file is scanned.
 const CHUNK_BATCH_ROWS: usize = 65_536;
 
@@ -519,8 +787,6 @@ pub struct Chunks {
     profile: DatasetProfile,
     /// Indices (in the file) of the columns handed out.
     selected: Vec<usize>,
-    /// For each column of the file, its place among the selected ones.
-    slot_of_column: Vec<Option<usize>>,
     chunk_rows: usize,
     rows_read: u64,
     path: String,
@@ -528,8 +794,8 @@ pub struct Chunks {
 
 enum ChunkSource {
     Csv {
-        reader: Option<csv::Reader<Hashing<BufReader<File>>>>,
-        record: csv::ByteRecord,
+        rows: Box<CsvRows>,
+        selection: Selection,
     },
     Parquet {
         batches: ParquetRecordBatchReader,
@@ -558,6 +824,18 @@ impl Chunks {
         columns: &[String],
         chunk_rows: usize,
     ) -> Result<Self, DataError> {
+        let block = BLOCK_BYTES_PER_CORE * rayon::current_num_threads().max(1);
+        Self::open_in_blocks(path, profile, columns, chunk_rows, block)
+    }
+
+    /// [`Chunks::open`] reading a CSV `block` bytes at a time.
+    fn open_in_blocks(
+        path: &Path,
+        profile: &DatasetProfile,
+        columns: &[String],
+        chunk_rows: usize,
+        block: usize,
+    ) -> Result<Self, DataError> {
         let selected: Vec<usize> = if columns.is_empty() {
             (0..profile.columns.len()).collect()
         } else {
@@ -575,20 +853,33 @@ impl Chunks {
             indices.dedup();
             indices
         };
-        let mut file = File::open(path).map_err(io_error(path))?;
+        let mut slot_of_column = vec![None; profile.columns.len()];
+        for (slot, &index) in selected.iter().enumerate() {
+            slot_of_column[index] = Some(slot);
+        }
         let source = match profile.format {
             DatasetFormat::Csv => {
-                let mut reader = csv_reader(file);
-                let mut header = csv::ByteRecord::new();
-                reader
-                    .read_byte_record(&mut header)
-                    .map_err(|e| malformed(&e))?;
+                let selection = Selection {
+                    path: path.display().to_string(),
+                    width: profile.columns.len(),
+                    slot_of_column,
+                    numeric: selected
+                        .iter()
+                        .map(|&i| {
+                            matches!(
+                                profile.columns[i].kind,
+                                ColumnKind::Integer | ColumnKind::Number
+                            )
+                        })
+                        .collect(),
+                };
                 ChunkSource::Csv {
-                    reader: Some(reader),
-                    record: csv::ByteRecord::new(),
+                    rows: Box::new(CsvRows::open(path, &selection, block.max(1))?),
+                    selection,
                 }
             }
             DatasetFormat::Parquet => {
+                let mut file = File::open(path).map_err(io_error(path))?;
                 let size = file.metadata().map_err(io_error(path))?.len();
                 let sha256 =
                     hash_open_file(path, &mut file, size, &mut |_| ControlFlow::Continue(()))?;
@@ -612,15 +903,10 @@ impl Chunks {
                 }
             }
         };
-        let mut slot_of_column = vec![None; profile.columns.len()];
-        for (slot, &index) in selected.iter().enumerate() {
-            slot_of_column[index] = Some(slot);
-        }
         Ok(Self {
             source,
             profile: profile.clone(),
             selected,
-            slot_of_column,
             chunk_rows: chunk_rows.max(1),
             rows_read: 0,
             path: path.display().to_string(),
@@ -635,76 +921,26 @@ impl Chunks {
     /// The next rows (up to the chunk size), or `None` once every row was handed out.
     pub fn next_chunk(&mut self) -> Result<Option<Vec<Column>>, DataError> {
         let chunk = match &mut self.source {
-            ChunkSource::Csv { reader, record } => {
-                let Some(csv) = reader.as_mut() else {
-                    return Ok(None);
-                };
-                let width = self.profile.columns.len();
-                let mut builders: Vec<ColumnValues> = self
-                    .selected
-                    .iter()
-                    .map(|&i| match self.profile.columns[i].kind {
-                        ColumnKind::Integer | ColumnKind::Number => {
-                            ColumnValues::Number(Vec::with_capacity(self.chunk_rows))
-                        }
-                        _ => ColumnValues::Text(Vec::with_capacity(self.chunk_rows)),
-                    })
-                    .collect();
-                let mut rows = 0;
-                while rows < self.chunk_rows
-                    && csv.read_byte_record(record).map_err(|e| malformed(&e))?
-                {
-                    for_each_field(record, width, |index, field| {
-                        let Some(slot) = self.slot_of_column[index] else {
-                            return Ok(());
-                        };
-                        match &mut builders[slot] {
-                            ColumnValues::Number(v) => v.push(if is_missing(field) {
-                                f64::NAN
-                            } else {
-                                field
-                                    .parse::<f64>()
-                                    .ok()
-                                    .filter(|x| x.is_finite())
-                                    .ok_or_else(|| changed(&self.path))?
-                            }),
-                            ColumnValues::Text(v) => {
-                                v.push((!is_missing(field)).then(|| field.to_owned()));
-                            }
-                        }
-                        Ok(())
-                    })?;
-                    rows += 1;
-                }
-                if rows < self.chunk_rows {
-                    // The end of the file: it must be the file that was scanned.
-                    let finished = reader.take().map(csv::Reader::into_inner);
-                    let (sha256, _) = finished
-                        .map(Hashing::finish)
-                        .transpose()
-                        .map_err(|e| DataError::Read {
-                            path: self.path.clone(),
-                            reason: e.to_string(),
-                        })?
-                        .unwrap_or_default();
-                    if sha256 != self.profile.sha256 {
-                        return Err(changed(&self.path));
-                    }
-                }
-                if rows == 0 {
-                    None
-                } else {
-                    Some(
+            ChunkSource::Csv { rows, selection } => {
+                // The scan checked every record: an error now means the file changed.
+                let next = rows.next(selection, self.chunk_rows).map_err(|e| match e {
+                    DataError::Read { .. } => e,
+                    _ => changed(&self.path),
+                })?;
+                match next {
+                    Ok(values) => Some(
                         self.selected
                             .iter()
-                            .zip(builders)
+                            .zip(values)
                             .map(|(&i, values)| Column {
                                 name: self.profile.columns[i].name.clone(),
                                 kind: self.profile.columns[i].kind,
                                 values,
                             })
                             .collect::<Vec<_>>(),
-                    )
+                    ),
+                    Err(sha256) if sha256 == self.profile.sha256 => None,
+                    Err(_) => return Err(changed(&self.path)),
                 }
             }
             ChunkSource::Parquet {
@@ -819,6 +1055,77 @@ mod tests {
                         whole,
                         "{ending:?}, quotes from {quotes_from}, blocks of {block}"
                     );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn chunks_read_in_blocks_equal_the_whole_read() {
+        let same = |a: &ColumnValues, b: &ColumnValues| match (a, b) {
+            (ColumnValues::Number(x), ColumnValues::Number(y)) => {
+                x.len() == y.len() && x.iter().zip(y).all(|(p, q)| p.to_bits() == q.to_bits())
+            }
+            (x, y) => x == y,
+        };
+        let dir = tempfile::tempdir().map_err(|e| e.to_string());
+        let Ok(dir) = dir else {
+            panic!("temp dir: {dir:?}");
+        };
+        for (ending, quotes_from) in [("\n", usize::MAX), ("\r\n", 300), ("\n", 0)] {
+            let bytes = sample(500, ending, quotes_from);
+            let path = dir.path().join("data.csv");
+            std::fs::write(&path, &bytes).map_err(io_error(&path)).ok();
+            let Ok(whole) = crate::read_csv(&bytes) else {
+                panic!("the sample reads");
+            };
+            let all: Vec<String> = Vec::new();
+            let some = vec!["note".to_owned(), "score".to_owned()];
+            for block in [1, 7, 100, 4_096, 1 << 20] {
+                for chunk_rows in [1, 13, 250, 10_000] {
+                    for columns in [&all, &some] {
+                        let Ok(mut chunks) = Chunks::open_in_blocks(
+                            &path,
+                            &whole.profile,
+                            columns,
+                            chunk_rows,
+                            block,
+                        ) else {
+                            panic!("opens");
+                        };
+                        let mut joined: Vec<ColumnValues> = Vec::new();
+                        let mut sizes = Vec::new();
+                        while let Ok(Some(chunk)) = chunks.next_chunk() {
+                            sizes.push(chunk[0].values.len());
+                            let values: Vec<ColumnValues> =
+                                chunk.into_iter().map(|c| c.values).collect();
+                            if joined.is_empty() {
+                                joined = values;
+                            } else {
+                                assert!(append_values(&mut joined, values, "").is_ok());
+                            }
+                        }
+                        let what = format!(
+                            "{ending:?} quotes from {quotes_from}, blocks of {block}, chunks of {chunk_rows}"
+                        );
+                        assert!(matches!(chunks.next_chunk(), Ok(None)), "{what}");
+                        // Every chunk but the last holds exactly the chunk size.
+                        assert!(
+                            sizes[..sizes.len() - 1].iter().all(|&n| n == chunk_rows),
+                            "{what}: {sizes:?}"
+                        );
+                        assert_eq!(sizes.iter().sum::<usize>(), 500, "{what}");
+                        let expected: Vec<&ColumnValues> = whole
+                            .columns
+                            .iter()
+                            .filter(|c| columns.is_empty() || columns.contains(&c.name))
+                            .map(|c| &c.values)
+                            .collect();
+                        assert_eq!(joined.len(), expected.len(), "{what}");
+                        for (got, want) in joined.iter().zip(expected) {
+                            assert!(same(got, want), "{what}");
+                        }
+                    }
                 }
             }
         }
