@@ -497,10 +497,15 @@ impl Selection {
         record: &csv::ByteRecord,
         into: &mut [ColumnValues],
     ) -> Result<(), DataError> {
-        for_each_field(record, self.width, |index, field| {
+        if record.len() != self.width {
+            return Err(changed(&self.path));
+        }
+        // Only the selected fields are decoded (the scan checked every one).
+        for (index, raw) in record.iter().enumerate() {
             let Some(slot) = self.slot_of_column[index] else {
-                return Ok(());
+                continue;
             };
+            let field = std::str::from_utf8(raw).map_err(|_| changed(&self.path))?;
             match &mut into[slot] {
                 ColumnValues::Number(v) => v.push(if is_missing(field) {
                     f64::NAN
@@ -513,8 +518,8 @@ impl Selection {
                 }),
                 ColumnValues::Text(v) => v.push((!is_missing(field)).then(|| field.to_owned())),
             }
-            Ok(())
-        })
+        }
+        Ok(())
     }
 
     /// The selected values of a stretch of whole records.
