@@ -4,10 +4,12 @@
 //! A column's kind depends on every value in it (one text value late in a file makes the whole
 //! column text), so a single streaming pass cannot hand out typed rows that equal what reading
 //! the whole file gives. Pass one, [`scan_file`], checks every record and settles the profile —
-//! fingerprint, row count, each column's kind and missing count — holding only one record at a
-//! time. Pass two, [`Chunks`], hands out typed rows a chunk at a time with those kinds: the
-//! values are exactly those [`crate::read_dataset`] gives, and only the columns asked for are
-//! built. Pass two hashes the bytes again and fails if they changed between the passes.
+//! fingerprint, row count, each column's kind and missing count — holding one block of the file
+//! (8 MiB per core) at a time. Pass two, [`Chunks`], hands out typed rows a chunk at a time with
+//! those kinds: the values are exactly those [`crate::read_dataset`] gives, and only the columns
+//! asked for are built. Pass two hashes the bytes again and fails if they changed between the
+//! passes. Both passes read a CSV's quote-free blocks on every core (every line break there ends
+//! a record) and go record by record from the first quote character on.
 
 use std::fs::File;
 use std::io::{BufReader, Read, Seek};
