@@ -31,7 +31,7 @@ pub enum DataError {
         first: usize,
         second: usize,
     },
-    #[error("line {line} has {found} fields where the header has {expected}")]
+    #[error("line {line} has {} where the header has {expected}", fields(*found))]
     RaggedRow {
         line: u64,
         expected: usize,
@@ -55,6 +55,15 @@ pub enum DataError {
     ChangedWhileRead { path: String },
     #[error("reading was cancelled")]
     Cancelled,
+}
+
+/// "1 field", "3 fields".
+fn fields(count: usize) -> String {
+    if count == 1 {
+        "1 field".to_owned()
+    } else {
+        format!("{count} fields")
+    }
 }
 
 impl DataError {
@@ -240,11 +249,14 @@ fn read_csv_in_parts(bytes: &[u8], parts: usize, min_bytes: usize) -> Result<Dat
     let mut header = csv::ByteRecord::new();
     if !reader
         .read_byte_record(&mut header)
-        .map_err(|e| malformed(&e))?
+        .map_err(|e| malformed(&e, |b| record_line(bytes, b)))?
     {
         return Err(DataError::Empty);
     }
-    let names = header_names(&header)?;
+    let header_line = header
+        .position()
+        .map_or(1, |p| record_line(bytes, p.byte()));
+    let names = header_names(&header, header_line)?;
     let body_start = usize::try_from(reader.position().byte()).unwrap_or(bytes.len());
     let body = &bytes[body_start.min(bytes.len())..];
     let stretches = if parts > 1 && bytes.len() >= min_bytes && !body.contains(&b'"') {
@@ -269,11 +281,7 @@ fn read_csv_in_parts(bytes: &[u8], parts: usize, min_bytes: usize) -> Result<Dat
             Ok(piece) => pieces.push(piece),
             Err(error) => {
                 // The stretch counted lines from its own start.
-                let before = bytes[..body_start + from]
-                    .iter()
-                    .filter(|&&b| b == b'\n')
-                    .count();
-                return Err(error.lines_later(u64::try_from(before).unwrap_or(u64::MAX)));
+                return Err(error.lines_later(count_lines(&bytes[..body_start + from])));
             }
         }
     }
@@ -356,19 +364,24 @@ fn read_stretch(stretch: &[u8], width: usize) -> Result<Vec<ColumnBuffer>, DataE
     let mut record = csv::ByteRecord::new();
     while reader
         .read_byte_record(&mut record)
-        .map_err(|e| malformed(&e))?
+        .map_err(|e| malformed(&e, |b| record_line(stretch, b)))?
     {
-        let line = record.position().map_or(0, csv::Position::line);
+        // Counted only for an error: it reads the stretch up to the record.
+        let line = || {
+            record
+                .position()
+                .map_or(0, |p| record_line(stretch, p.byte()))
+        };
         if record.len() != width {
             return Err(DataError::RaggedRow {
-                line,
+                line: line(),
                 expected: width,
                 found: record.len(),
             });
         }
         for (index, field) in record.iter().enumerate() {
             let field = std::str::from_utf8(field).map_err(|_| DataError::InvalidUtf8 {
-                line,
+                line: line(),
                 column: index + 1,
             })?;
             columns[index].push(field);
@@ -506,7 +519,7 @@ fn earlier_texts(
     while row < longest
         && reader
             .read_byte_record(&mut record)
-            .map_err(|e| malformed(&e))?
+            .map_err(|e| malformed(&e, |b| record_line(bytes, b)))?
     {
         for (slot, &(column, rows)) in out.iter_mut().zip(columns) {
             if row < rows {
@@ -520,8 +533,28 @@ fn earlier_texts(
     Ok(out)
 }
 
-pub(crate) fn header_names(header: &csv::ByteRecord) -> Result<Vec<String>, DataError> {
-    let line = header.position().map_or(1, csv::Position::line);
+/// Line breaks in `bytes`: lines are counted by their `\n` (so `\r\n` counts once).
+pub(crate) fn count_lines(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| b == b'\n').count() as u64
+}
+
+/// The line, counting from 1 at the start of `bytes`, on which the record that csv places at
+/// byte `position` begins. csv places a record right after the previous record's last byte,
+/// which may leave the `\n` of a `\r\n`, or blank lines, in front of it (its own line count
+/// is off there); the record's first byte is the first from there that is neither.
+pub(crate) fn record_line(bytes: &[u8], position: u64) -> u64 {
+    let from = usize::try_from(position)
+        .unwrap_or(bytes.len())
+        .min(bytes.len());
+    let start = bytes[from..]
+        .iter()
+        .position(|&b| b != b'\r' && b != b'\n')
+        .map_or(bytes.len(), |i| from + i);
+    1 + count_lines(&bytes[..start])
+}
+
+/// The header's names, checked; `line` is the header's line, for errors.
+pub(crate) fn header_names(header: &csv::ByteRecord, line: u64) -> Result<Vec<String>, DataError> {
     let mut names: Vec<String> = Vec::with_capacity(header.len());
     for (index, raw) in header.iter().enumerate() {
         let name = std::str::from_utf8(raw)
@@ -550,8 +583,9 @@ pub(crate) fn header_names(header: &csv::ByteRecord) -> Result<Vec<String>, Data
     Ok(names)
 }
 
-pub(crate) fn malformed(error: &csv::Error) -> DataError {
-    let line = error.position().map_or(0, csv::Position::line);
+/// A csv error as Vigil's; `line_of` turns the byte csv places the record at into its line.
+pub(crate) fn malformed(error: &csv::Error, line_of: impl Fn(u64) -> u64) -> DataError {
+    let line = error.position().map_or(0, |p| line_of(p.byte()));
     match error.kind() {
         csv::ErrorKind::Utf8 { err, .. } => DataError::InvalidUtf8 {
             line,

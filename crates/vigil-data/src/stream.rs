@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 
 use crate::{
     Column, ColumnKind, ColumnProfile, ColumnValues, DataError, DatasetFormat, DatasetProfile,
-    header_names, is_missing, kind, malformed, parquet_reader,
+    count_lines, header_names, is_missing, kind, malformed, parquet_reader, record_line,
 };
 
 /// Hears how far a read has come (bytes read, bytes in the file) and may stop it.
@@ -92,13 +92,15 @@ fn only_whitespace(file: &mut File, path: &Path) -> Result<bool, DataError> {
 }
 
 /// Checks a record's field count and text as the whole-file reader does, and hands each field
-/// to `each` with its column index.
+/// to `each` with its column index. `line_of` turns the byte csv places the record at into its
+/// line, for errors.
 fn for_each_field<'r>(
     record: &'r csv::ByteRecord,
     width: usize,
+    line_of: &dyn Fn(u64) -> u64,
     mut each: impl FnMut(usize, &'r str) -> Result<(), DataError>,
 ) -> Result<(), DataError> {
-    let line = || record.position().map_or(0, csv::Position::line);
+    let line = || record.position().map_or(0, |p| line_of(p.byte()));
     if record.len() != width {
         return Err(DataError::RaggedRow {
             line: line(),
@@ -133,10 +135,15 @@ impl ColumnScan {
         }
     }
 
-    /// Checks one record and narrows the kinds by its values.
-    fn observe(&mut self, record: &csv::ByteRecord) -> Result<(), DataError> {
+    /// Checks one record and narrows the kinds by its values (`line_of` as in
+    /// [`for_each_field`]).
+    fn observe(
+        &mut self,
+        record: &csv::ByteRecord,
+        line_of: &dyn Fn(u64) -> u64,
+    ) -> Result<(), DataError> {
         let (guesses, missing) = (&mut self.guesses, &mut self.missing);
-        for_each_field(record, guesses.len(), |index, field| {
+        for_each_field(record, guesses.len(), line_of, |index, field| {
             if is_missing(field) {
                 missing[index] += 1;
             } else {
@@ -168,11 +175,12 @@ fn scan_stretch(stretch: &[u8], width: usize) -> Result<ColumnScan, DataError> {
         .from_reader(stretch);
     let mut scan = ColumnScan::new(width);
     let mut record = csv::ByteRecord::new();
+    let line_of = |byte| record_line(stretch, byte);
     while reader
         .read_byte_record(&mut record)
-        .map_err(|e| malformed(&e))?
+        .map_err(|e| malformed(&e, line_of))?
     {
-        scan.observe(&record)?;
+        scan.observe(&record, &line_of)?;
     }
     Ok(scan)
 }
@@ -204,10 +212,6 @@ fn read_block(
     buffer.truncate(filled);
     hasher.update(&buffer[from..]);
     Ok(at_end)
-}
-
-fn count_lines(bytes: &[u8]) -> u64 {
-    bytes.iter().filter(|&&b| b == b'\n').count() as u64
 }
 
 /// Scans a CSV a block at a time. A block's whole lines are split into stretches read on every
@@ -326,12 +330,14 @@ fn scan_rest_in_sequence(
         .buffer_capacity(BUFFER_BYTES)
         .from_reader(cursor.chain(rest));
     let mut record = csv::ByteRecord::new();
-    let later = |error: DataError| error.lines_later(lines_before);
+    // The bytes before a failing record are read again to count its line (errors are rare).
+    let from = consumed + start as u64;
+    let line_of = |byte: u64| lines_before + line_in_file(path, from, byte);
     while reader
         .read_byte_record(&mut record)
-        .map_err(|e| later(malformed(&e)))?
+        .map_err(|e| malformed(&e, line_of))?
     {
-        scan.observe(&record).map_err(later)?;
+        scan.observe(&record, &line_of)?;
         if scan.rows.is_multiple_of(REPORT_EVERY_ROWS) {
             // Bytes scanned so far: the reader counts from `buffer[start]`.
             let done = consumed + start as u64 + reader.position().byte();
@@ -343,6 +349,31 @@ fn scan_rest_in_sequence(
     let (_, mut rest) = reader.into_inner().into_inner();
     std::io::copy(&mut rest, &mut std::io::sink()).map_err(io_error(path))?;
     Ok((scan, rest.hasher, consumed + buffered + rest.bytes))
+}
+
+/// The line, counting from 1 at byte `from` of the file, on which the record that csv places
+/// `position` bytes further begins (as [`record_line`] counts it in memory); 0 when the file
+/// cannot be read again.
+fn line_in_file(path: &Path, from: u64, position: u64) -> u64 {
+    let Ok(mut file) = File::open(path) else {
+        return 0;
+    };
+    if file.seek(std::io::SeekFrom::Start(from)).is_err() {
+        return 0;
+    }
+    let mut reader = BufReader::new(file).take(position);
+    let mut before = Vec::new();
+    if reader.read_to_end(&mut before).is_err() {
+        return 0;
+    }
+    // Line breaks right at the position come before the record too.
+    let mut file = reader.into_inner();
+    let mut lines = count_lines(&before);
+    let mut byte = [0_u8; 1];
+    while file.read_exact(&mut byte).is_ok() && matches!(byte[0], b'\r' | b'\n') {
+        lines += u64::from(byte[0] == b'\n');
+    }
+    1 + lines
 }
 
 /// The profile a finished scan settles on.
@@ -534,7 +565,7 @@ impl Selection {
         let mut record = csv::ByteRecord::new();
         while reader
             .read_byte_record(&mut record)
-            .map_err(|e| malformed(&e))?
+            .map_err(|e| malformed(&e, |_| 0))?
         {
             self.push_record(&record, &mut values)?;
         }
@@ -661,7 +692,7 @@ impl CsvRows {
             while rows < chunk_rows
                 && reader
                     .read_byte_record(&mut record)
-                    .map_err(|e| malformed(&e))?
+                    .map_err(|e| malformed(&e, |_| 0))?
             {
                 selection.push_record(&record, &mut self.carry)?;
                 rows += 1;
@@ -771,15 +802,17 @@ fn read_header(
             .flexible(true)
             .from_reader(&buffer[..]);
         let mut header = csv::ByteRecord::new();
+        let line_of = |byte| record_line(buffer, byte);
         if !reader
             .read_byte_record(&mut header)
-            .map_err(|e| malformed(&e))?
+            .map_err(|e| malformed(&e, line_of))?
         {
             return Err(DataError::Empty);
         }
         let end = usize::try_from(reader.position().byte()).unwrap_or(buffer.len());
         if end < buffer.len() || at_end {
-            return Ok((header_names(&header)?, end, at_end));
+            let line = header.position().map_or(1, |p| line_of(p.byte()));
+            return Ok((header_names(&header, line)?, end, at_end));
         }
     }
 }

@@ -99,6 +99,28 @@ fn a_ragged_row_names_its_line_and_field_counts() {
 }
 
 #[test]
+fn error_lines_count_windows_line_ends_blank_lines_and_quoted_line_breaks() {
+    let ragged = |line| DataError::RaggedRow {
+        line,
+        expected: 2,
+        found: 1,
+    };
+    check_error(b"a,b\r\n1,2\r\n3\r\n", &ragged(3));
+    check_error(b"a,b\n1,2\n\n3\n", &ragged(4));
+    check_error(b"a,b\r\n1,2\r\n\r\n\r\n3\r\n", &ragged(5));
+    check_error(b"\n\na,b\n1,2\n3\n", &ragged(5));
+    check_error(b"a,b\r\n\"x\r\ny\",1\r\n2\r\n", &ragged(4));
+    check_error(
+        b"a,b\r\n1,2\r\n3,\xff\r\n",
+        &DataError::InvalidUtf8 { line: 3, column: 2 },
+    );
+    assert_eq!(
+        ragged(3).to_string(),
+        "line 3 has 1 field where the header has 2"
+    );
+}
+
+#[test]
 fn headers_must_be_present_and_unique() {
     check_error(b"a,,c\n1,2,3\n", &DataError::MissingHeader { position: 2 });
     check_error(

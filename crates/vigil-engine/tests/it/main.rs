@@ -141,7 +141,7 @@ async fn a_bad_dataset_is_refused_with_its_line_and_stores_nothing() {
     assert_eq!(ipc.code, ErrorCode::InvalidInput);
     assert_eq!(
         ipc.message,
-        "The dataset `loans.csv` cannot be read: line 3 has 1 fields where the header has 2"
+        "The dataset `loans.csv` cannot be read: line 3 has 1 field where the header has 2"
     );
     assert!(
         workspace
