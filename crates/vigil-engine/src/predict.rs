@@ -281,27 +281,27 @@ fn input_tensor(
             HostTensor::strings(shape, values)
         }
         ElementType::Float32 | ElementType::Float64 | ElementType::Int64 | ElementType::Int32 => {
-            let mut values = Vec::with_capacity(rows * width);
-            for r in start..end {
-                for column in columns {
-                    match &column.values {
-                        ColumnValues::Number(v) => values.push(v[r]),
-                        ColumnValues::Text(_) => return Err(mismatch(column, "numbers")),
-                    }
-                }
-            }
+            let numbers = columns
+                .iter()
+                .map(|column| match &column.values {
+                    ColumnValues::Number(v) => Ok(&v[start..end]),
+                    ColumnValues::Text(_) => Err(mismatch(column, "numbers")),
+                })
+                .collect::<Result<Vec<&[f64]>, _>>()?;
             #[expect(
                 clippy::cast_possible_truncation,
                 reason = "float inputs take the f64 values rounded to f32"
             )]
             match element {
                 ElementType::Float32 => {
-                    HostTensor::f32(shape, values.into_iter().map(|v| v as f32).collect())
+                    HostTensor::f32(shape, row_major(&numbers, rows, |v| v as f32))
                 }
-                ElementType::Float64 => {
-                    HostTensor::new(shape, vigil_infer::TensorData::F64(values))
-                }
+                ElementType::Float64 => HostTensor::new(
+                    shape,
+                    vigil_infer::TensorData::F64(row_major(&numbers, rows, |v| v)),
+                ),
                 _ => {
+                    let values = row_major(&numbers, rows, |v| v);
                     if values.iter().any(|v| v.is_nan() || v.fract() != 0.0) {
                         return Err(PredictError::Binding(format!(
                             "model input `{}` takes integers, but its columns hold fractions or missing values",
@@ -331,6 +331,15 @@ fn input_tensor(
         }
     };
     tensor.map_err(|e| PredictError::Binding(format!("model input `{}`: {e}", info.name)))
+}
+
+/// The values of `columns` row by row (row r's value of each column, in order), converted.
+fn row_major<T>(columns: &[&[f64]], rows: usize, convert: impl Fn(f64) -> T) -> Vec<T> {
+    let mut values = Vec::with_capacity(rows * columns.len());
+    for r in 0..rows {
+        values.extend(columns.iter().map(|column| convert(column[r])));
+    }
+    values
 }
 
 fn labels_of(labels: &ClassLabels) -> Vec<Label> {

@@ -347,6 +347,100 @@ impl Window {
     }
 }
 
+/// The most values (`channels × kernel`) one output of `conv2d_direct` adds up. A convolution
+/// that sees this few, as the first layer of a small CNN does, runs faster as direct loops than
+/// as an unfolded input times the weights; deeper ones run as the matrix product.
+const DIRECT_MAX_DEPTH: usize = 32;
+
+/// A 2-D convolution with stride 1 as long multiply-adds. The input is copied once into
+/// zero-padded planes laid end to end (every image, every channel); an output channel is then
+/// computed over that whole padded layout at once: it starts at its bias and adds, for every
+/// input channel and kernel position, the weight times the padded input shifted by that
+/// position — one contiguous multiply-add over the batch, which the compiler vectorises. The
+/// positions that fall outside an image's output (the padded rim) are computed and dropped.
+/// For the small kernels of small CNNs this beats unfolding the input for a matrix product.
+/// `None` when the shapes do not fit, a stride is not 1, or a depth above
+/// [`DIRECT_MAX_DEPTH`] makes the matrix product faster.
+fn conv2d_direct(
+    x: &HostTensor,
+    w: &HostTensor,
+    b: Option<&HostTensor>,
+    r: &Resolved,
+    groups: usize,
+) -> OpResult<Option<HostTensor>> {
+    let (&[n, c, h, width], &[m, cg, kh, kw]) = (x.shape(), w.shape()) else {
+        return Ok(None);
+    };
+    if groups == 0
+        || c != cg * groups
+        || m % groups != 0
+        || cg * kh * kw > DIRECT_MAX_DEPTH
+        || r.strides != [1, 1]
+    {
+        return Ok(None);
+    }
+    let (top, left) = (r.pads[0].0, r.pads[1].0);
+    let (hp, wp) = (h + top + r.pads[0].1, width + left + r.pads[1].1);
+    let (span_y, span_x) = ((kh - 1) * r.dilations[0] + 1, (kw - 1) * r.dilations[1] + 1);
+    let (Some(oh), Some(ow)) = (
+        (hp + 1).checked_sub(span_y).filter(|&d| d > 0),
+        (wp + 1).checked_sub(span_x).filter(|&d| d > 0),
+    ) else {
+        return Ok(None);
+    };
+    let xs = f32_of(x, "the input")?;
+    let ws = f32_of(w, "the weights")?;
+    let bias = b.map(|b| f32_of(b, "the bias")).transpose()?;
+    if bias.is_some_and(|b| b.len() != m) {
+        return Err(OpError::new(format!("Conv bias must have {m} values")));
+    }
+    let plane = hp * wp;
+    if (n * c).saturating_mul(plane) > MAX_UNFOLDED {
+        return Ok(None);
+    }
+    // Channel by channel, every image's plane zero-padded, end to end: `[c][n][hp][wp]`.
+    let mut padded = vec![0.0_f32; c * n * plane];
+    for (index, source) in xs.chunks_exact(h * width).enumerate() {
+        let (image, channel) = (index / c, index % c);
+        let target = &mut padded[(channel * n + image) * plane..][..plane];
+        for (row, values) in source.chunks_exact(width).enumerate() {
+            let start = (row + top) * wp + left;
+            target[start..start + width].copy_from_slice(values);
+        }
+    }
+    // The furthest a kernel position reaches past the output position it feeds; the last
+    // `reach` positions of the layout never feed an output, so the sums stop short of them.
+    let reach = (span_y - 1) * wp + span_x - 1;
+    let length = n * plane - reach;
+    let mg = m / groups;
+    let mut y = vec![0.0_f32; n * m * oh * ow];
+    let mut sums = vec![0.0_f32; n * plane];
+    for oc in 0..m {
+        let g = oc / mg;
+        sums.fill(bias.map_or(0.0, |b| b[oc]));
+        for ch in 0..cg {
+            let input = &padded[(g * cg + ch) * n * plane..][..n * plane];
+            for ky in 0..kh {
+                for kx in 0..kw {
+                    let weight = ws[((oc * cg + ch) * kh + ky) * kw + kx];
+                    let shift = ky * r.dilations[0] * wp + kx * r.dilations[1];
+                    for (o, i) in sums[..length].iter_mut().zip(&input[shift..shift + length]) {
+                        *o += weight * i;
+                    }
+                }
+            }
+        }
+        for image in 0..n {
+            let target = &mut y[(image * m + oc) * oh * ow..][..oh * ow];
+            let source = &sums[image * plane..];
+            for (oy, row) in target.chunks_exact_mut(ow).enumerate() {
+                row.copy_from_slice(&source[oy * wp..oy * wp + ow]);
+            }
+        }
+    }
+    Ok(Some(HostTensor::f32(vec![n, m, oh, ow], y)?))
+}
+
 /// The largest unfolded input `conv2d_as_matmul` builds (values); larger convolutions go to
 /// burn's own `conv2d`.
 const MAX_UNFOLDED: usize = 1 << 26;
@@ -484,6 +578,9 @@ impl Operator for Conv {
         match (x.shape(), w.shape()) {
             (&[n, c, h, wd], &[m, cg, kh, kw]) => {
                 let r = self.window.resolve(Some(&[kh, kw]), &[h, wd])?;
+                if let Some(y) = conv2d_direct(x, w, b, &r, self.groups)? {
+                    return one(y);
+                }
                 if let Some(y) = conv2d_as_matmul(x, w, b, &r, self.groups, device)? {
                     return one(y);
                 }
@@ -540,40 +637,94 @@ mod tests {
     }
 
     #[test]
-    fn the_matrix_product_convolution_equals_burns_direct_one() {
+    fn the_direct_and_matrix_product_convolutions_equal_burns() {
+        // Groups, strides, dilations and uneven padding together; padding wider than the
+        // kernel reaches; a 1×1 kernel; the digits CNN's first layer.
+        type Case = (
+            (usize, usize, usize, usize),
+            (usize, usize, usize, usize),
+            Resolved,
+        );
+        let resolved = |kernel: [usize; 2], strides, pads, dilations| Resolved {
+            kernel: kernel.to_vec(),
+            strides,
+            pads,
+            dilations,
+        };
+        let cases: Vec<Case> = vec![
+            (
+                (2, 4, 9, 7),
+                (6, 2, 3, 2),
+                resolved([3, 2], vec![2, 1], vec![(1, 2), (0, 1)], vec![1, 2]),
+            ),
+            (
+                (1, 2, 5, 6),
+                (4, 1, 3, 3),
+                resolved([3, 3], vec![3, 2], vec![(4, 0), (2, 5)], vec![2, 1]),
+            ),
+            (
+                (3, 3, 4, 4),
+                (5, 1, 1, 1),
+                resolved([1, 1], vec![1, 1], vec![(0, 0), (0, 0)], vec![1, 1]),
+            ),
+            (
+                (5, 1, 8, 8),
+                (8, 1, 3, 3),
+                resolved([3, 3], vec![1, 1], vec![(1, 1), (1, 1)], vec![1, 1]),
+            ),
+            (
+                (2, 4, 6, 9),
+                (6, 2, 2, 3),
+                resolved([2, 3], vec![1, 1], vec![(0, 3), (2, 1)], vec![3, 2]),
+            ),
+        ];
+        for ((n, c, h, w), (m, groups, kh, kw), r) in cases {
+            check_convolutions(n, c, h, w, m, groups, kh, kw, &r);
+        }
+    }
+
+    #[expect(clippy::too_many_arguments, reason = "one convolution's shapes")]
+    fn check_convolutions(
+        n: usize,
+        c: usize,
+        h: usize,
+        w: usize,
+        m: usize,
+        groups: usize,
+        kh: usize,
+        kw: usize,
+        r: &Resolved,
+    ) {
         let device = Device::cpu();
-        // Groups, strides, dilations and uneven padding together.
-        let (n, c, h, w, m, groups, kh, kw) = (2, 4, 9, 7, 6, 2, 3, 2);
         let cg = c / groups;
         let x = HostTensor::f32(vec![n, c, h, w], values(n * c * h * w, 1)).expect("x");
         let weights = HostTensor::f32(vec![m, cg, kh, kw], values(m * cg * kh * kw, 2)).expect("w");
         let bias = HostTensor::f32(vec![m], values(m, 3)).expect("b");
-        let r = Resolved {
-            kernel: vec![kh, kw],
-            strides: vec![2, 1],
-            pads: vec![(1, 2), (0, 1)],
-            dilations: vec![1, 2],
-        };
-        let ours = conv2d_as_matmul(&x, &weights, Some(&bias), &r, groups, &device)
+        let by_product = conv2d_as_matmul(&x, &weights, Some(&bias), r, groups, &device)
             .expect("runs")
             .expect("fits");
+        let direct_loops = conv2d_direct(&x, &weights, Some(&bias), r, groups).expect("runs");
+        // The direct loops take stride 1 only.
+        assert_eq!(direct_loops.is_some(), r.strides == [1, 1]);
         let options = ConvOptions::new_with_padding(
             array(&r.strides).expect("strides"),
             array(&r.pads).expect("pads"),
             array(&r.dilations).expect("dilations"),
             groups,
         );
-        let direct = from_burn(conv2d(
+        let burns = from_burn(conv2d(
             to_burn(&x, [n, c, h, w], &device).expect("x"),
             to_burn(&weights, [m, cg, kh, kw], &device).expect("w"),
             Some(to_burn(&bias, [m], &device).expect("b")),
             options,
         ))
-        .expect("direct");
-        assert_eq!(ours.shape(), direct.shape());
-        let (a, b) = (ours.as_f32().expect("f32"), direct.as_f32().expect("f32"));
-        for (i, (p, q)) in a.iter().zip(b).enumerate() {
-            assert!((p - q).abs() <= 1e-5 * (1.0 + q.abs()), "{i}: {p} vs {q}");
+        .expect("burn's convolution");
+        for ours in std::iter::once(by_product).chain(direct_loops) {
+            assert_eq!(ours.shape(), burns.shape());
+            let (a, b) = (ours.as_f32().expect("f32"), burns.as_f32().expect("f32"));
+            for (i, (p, q)) in a.iter().zip(b).enumerate() {
+                assert!((p - q).abs() <= 1e-5 * (1.0 + q.abs()), "{i}: {p} vs {q}");
+            }
         }
     }
 }

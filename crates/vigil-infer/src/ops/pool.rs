@@ -14,6 +14,8 @@ struct MaxPool {
     ceil_mode: bool,
     /// 1: column-major indices (ONNX `storage_order`).
     column_major: bool,
+    /// Whether the node asks for the optional Indices output (most models do not).
+    indices: bool,
 }
 
 pub(crate) fn max_pool(context: &BuildContext<'_>) -> Built {
@@ -32,6 +34,7 @@ pub(crate) fn max_pool(context: &BuildContext<'_>) -> Built {
         window,
         ceil_mode: attributes.int_or("ceil_mode", 0)? == 1,
         column_major: attributes.int_or("storage_order", 0)? == 1,
+        indices: context.node.output.get(1).is_some_and(|o| !o.is_empty()),
     }))
 }
 
@@ -55,6 +58,15 @@ impl MaxPool {
         let mut values = Vec::with_capacity(batch * channels * out_size);
         let mut indices = Vec::with_capacity(batch * channels * out_size);
         let dims = spatial.len();
+        if dims == 2 && !self.indices {
+            let values = pool_2d_inside(x, batch * channels, spatial, &out, &r).map_or_else(
+                || pool_2d_values(x, batch * channels, spatial, &out, &r),
+                Ok,
+            )?;
+            let mut out_shape = vec![batch, channels];
+            out_shape.extend(out);
+            return Ok((out_shape, values, Vec::new()));
+        }
         if dims == 2 {
             let (values, indices) = self.pool_2d(x, batch * channels, spatial, &out, &r)?;
             let mut out_shape = vec![batch, channels];
@@ -181,6 +193,105 @@ impl MaxPool {
     }
 }
 
+/// The 2-D maxima alone when every window lies inside the image (no padding reached): an
+/// output row starts at its windows' first elements and takes, kernel position by kernel
+/// position, each larger value across the row. The order of comparisons per window is the
+/// general loop's, so ties and NaN come out the same. `None` when a window reaches outside.
+fn pool_2d_inside<T: Number>(
+    x: &[T],
+    planes: usize,
+    spatial: &[usize],
+    out: &[usize],
+    r: &super::burn_ops::Resolved,
+) -> Option<Vec<T>> {
+    let (h, w) = (spatial[0], spatial[1]);
+    let (oh, ow) = (out[0], out[1]);
+    let (sy, sx, dy, dx) = (r.strides[0], r.strides[1], r.dilations[0], r.dilations[1]);
+    let inside = |o: usize, s: usize, k: usize, d: usize, size: usize| {
+        o == 0 || (o - 1) * s + (k - 1) * d < size
+    };
+    if r.pads.iter().any(|&(a, b)| a != 0 || b != 0)
+        || !inside(oh, sy, r.kernel[0], dy, h)
+        || !inside(ow, sx, r.kernel[1], dx, w)
+    {
+        return None;
+    }
+    let mut values: Vec<T> = Vec::with_capacity(planes * oh * ow);
+    for plane in x.chunks_exact(h * w).take(planes) {
+        for oy in 0..oh {
+            let start = values.len();
+            let first = &plane[oy * sy * w..][..w];
+            values.extend((0..ow).map(|ox| first[ox * sx]));
+            let best_row = &mut values[start..];
+            for ky in 0..r.kernel[0] {
+                let row = &plane[(oy * sy + ky * dy) * w..][..w];
+                for kx in 0..r.kernel[1] {
+                    if ky == 0 && kx == 0 {
+                        continue;
+                    }
+                    for (ox, best) in best_row.iter_mut().enumerate() {
+                        let v = row[ox * sx + kx * dx];
+                        if v > *best {
+                            *best = v;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Some(values)
+}
+
+/// The 2-D maxima alone (no Indices output): each window's valid rows and columns found
+/// once, then plain comparisons. The first maximum wins and padding is skipped, as in
+/// [`MaxPool::pool_2d`].
+fn pool_2d_values<T: Number>(
+    x: &[T],
+    planes: usize,
+    spatial: &[usize],
+    out: &[usize],
+    r: &super::burn_ops::Resolved,
+) -> OpResult<Vec<T>> {
+    let (h, w) = (spatial[0], spatial[1]);
+    let (oh, ow) = (out[0], out[1]);
+    // Per output row (column): the input rows (columns) its window covers inside the image.
+    let covered = |o: usize, d: usize, size: usize| -> Vec<usize> {
+        (0..r.kernel[d])
+            .filter_map(|k| {
+                (o * r.strides[d] + k * r.dilations[d])
+                    .checked_sub(r.pads[d].0)
+                    .filter(|&i| i < size)
+            })
+            .collect()
+    };
+    let rows: Vec<Vec<usize>> = (0..oh).map(|oy| covered(oy, 0, h)).collect();
+    let columns: Vec<Vec<usize>> = (0..ow).map(|ox| covered(ox, 1, w)).collect();
+    if rows.iter().chain(&columns).any(Vec::is_empty) {
+        return Err(OpError::new(
+            "a pooling window lies entirely in the padding",
+        ));
+    }
+    let mut values = Vec::with_capacity(planes * oh * ow);
+    for plane in x.chunks_exact(h * w).take(planes) {
+        for window_rows in &rows {
+            for window_columns in &columns {
+                let mut best: Option<T> = None;
+                for &iy in window_rows {
+                    let row = &plane[iy * w..(iy + 1) * w];
+                    for &ix in window_columns {
+                        let v = row[ix];
+                        if best.is_none_or(|b| v > b) {
+                            best = Some(v);
+                        }
+                    }
+                }
+                values.extend(best);
+            }
+        }
+    }
+    Ok(values)
+}
+
 impl Operator for MaxPool {
     fn run(&self, inputs: &[Option<&Value>], _device: &Device) -> OpResult<Vec<Value>> {
         let x = tensor_input(inputs, 0)?;
@@ -188,6 +299,9 @@ impl Operator for MaxPool {
             let (shape, values, indices) = self.pool(x.values::<T>().unwrap_or_default(), x.shape())?;
             (shape, <T as crate::tensor::Element>::wrap(values), indices)
         }, other => return Err(OpError::new(format!("not defined for {other}"))));
+        if !self.indices {
+            return Ok(vec![Value::Tensor(HostTensor::new(shape, data)?)]);
+        }
         Ok(vec![
             Value::Tensor(HostTensor::new(shape.clone(), data)?),
             Value::Tensor(HostTensor::i64(shape, indices)?),
