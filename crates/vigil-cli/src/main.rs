@@ -378,13 +378,27 @@ fn parse_binding(text: &str) -> Result<InputBinding, String> {
 }
 
 /// Writes JSON to a file, or to standard output for `-`.
-fn write_json(destination: &str, value: &serde_json::Value) -> anyhow::Result<()> {
-    let text = serde_json::to_string_pretty(value)? + "\n";
-    if destination == "-" {
-        std::io::stdout().write_all(text.as_bytes())?;
+/// What `vigil eval --json` writes: the run's result, and what `--register` stored.
+#[derive(serde::Serialize)]
+struct EvalOutput<'a> {
+    #[serde(flatten)]
+    result: vigil_engine::run::EvaluationResult<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    registered: Option<serde_json::Value>,
+}
+
+/// Writes `value` as pretty JSON to `destination` (`-`: standard output), as it is serialised.
+fn write_json(destination: &str, value: &impl serde::Serialize) -> anyhow::Result<()> {
+    let mut out: Box<dyn Write> = if destination == "-" {
+        Box::new(std::io::BufWriter::new(std::io::stdout().lock()))
     } else {
-        std::fs::write(Path::new(destination), text)?;
-    }
+        Box::new(std::io::BufWriter::new(std::fs::File::create(Path::new(
+            destination,
+        ))?))
+    };
+    serde_json::to_writer_pretty(&mut out, value)?;
+    out.write_all(b"\n")?;
+    out.flush()?;
     Ok(())
 }
 
@@ -548,7 +562,7 @@ fn run(command: Command, data_dir: Option<PathBuf>) -> Result<bool, (EngineError
             let evaluated = vigil_engine::run_evaluation_files(&request, &job);
             bar.finish();
             let run = evaluated.map_err(|e| (e, args.json.clone()))?;
-            let mut result = run.result_json();
+            let mut registered = None;
             if let Some(name) = &args.register {
                 // The run above is what gets stored: nothing is computed twice.
                 let files = vigil_engine::EvaluationFiles {
@@ -556,12 +570,20 @@ fn run(command: Command, data_dir: Option<PathBuf>) -> Result<bool, (EngineError
                     name,
                     data: &args.data,
                 };
-                let registered = register(data_dir, &files, &run, &request.settings())
-                    .map_err(|e| (e, args.json.clone()))?;
-                result["registered"] = registered;
+                registered = Some(
+                    register(data_dir, &files, &run, &request.settings())
+                        .map_err(|e| (e, args.json.clone()))?,
+                );
             }
-            Ok(emit(args.json.as_deref(), &result, |out| {
-                print_metrics(out, &result)
+            // Written straight from the run: every row's prediction is not copied into a JSON
+            // tree first.
+            let output = EvalOutput {
+                result: run.result(),
+                registered,
+            };
+            let summary = json!({ "metrics": run.metrics });
+            Ok(emit(args.json.as_deref(), &output, |out| {
+                print_metrics(out, &summary)
             }))
         }
         Command::Monitor(args) => {
@@ -1290,7 +1312,7 @@ fn register_monitoring(
 /// Prints the text form, and the JSON form where asked; false when writing failed.
 fn emit(
     json: Option<&str>,
-    value: &serde_json::Value,
+    value: &impl serde::Serialize,
     text: impl FnOnce(&mut std::io::StdoutLock<'_>) -> std::io::Result<()>,
 ) -> bool {
     if json != Some("-")

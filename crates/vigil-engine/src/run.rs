@@ -47,6 +47,16 @@ impl EvaluationRun {
         }
     }
 
+    /// The result as `vigil eval --json` writes it, ready to serialise straight from the run
+    /// (a million rows' predictions are not copied into a JSON tree first).
+    pub fn result(&self) -> EvaluationResult<'_> {
+        EvaluationResult {
+            predictions: &self.predictions,
+            metrics: &self.metrics,
+            fairness: self.fairness.as_ref(),
+        }
+    }
+
     /// `{"predictions", "metrics", "fairness"}` in the result schema of `vigil eval --json`.
     pub fn result_json(&self) -> Json {
         let mut result =
@@ -66,6 +76,15 @@ impl EvaluationRun {
         }
         result
     }
+}
+
+/// `{"predictions", "metrics", "fairness"}` of a run, borrowed from it.
+#[derive(Debug, Serialize)]
+pub struct EvaluationResult<'a> {
+    pub predictions: &'a Predictions,
+    pub metrics: &'a Json,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fairness: Option<&'a Json>,
 }
 
 /// Where a run is, for a progress bar.
