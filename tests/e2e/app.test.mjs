@@ -526,6 +526,52 @@ describe("the desktop app on a fresh data dir", () => {
   });
 });
 
+describe("the desktop app streaming every dataset (VIGIL_STREAM_MIN_BYTES=0)", () => {
+  let driver;
+  let session;
+  let dataDir;
+
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), "vigil-e2e-stream-"));
+    // Every file counts as large: the demo's evaluations and the form's are streamed.
+    driver = await startDriver({ VIGIL_STREAM_MIN_BYTES: "0" });
+    session = await Session.start(driver.url, binary, ["--data-dir", dataDir]);
+    await session.waitFor("return document.documentElement.dataset.ready === 'true'", "the UI to be ready");
+  });
+
+  after(async () => {
+    await session?.end().catch(() => {});
+    await driver?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test("a dataset is scanned, streamed through the model and stored", async () => {
+    await session.click("[data-testid=nav-evaluations]");
+    await session.waitFor("return document.querySelectorAll('[data-testid=evaluation-row]').length >= 2", "the demo's evaluations");
+    const before = await session.execute("return document.querySelectorAll('[data-testid=evaluation-row]').length");
+    await session.click("[data-testid=new-evaluation-toggle]");
+    await session.type("[data-testid=model-path]", join(root, "tests/fixtures/kit/models/credit_gbm.onnx"));
+    await session.type("[data-testid=data-path]", join(root, "tests/fixtures/kit/data/credit.csv"));
+    await session.click("[data-testid=model-name]");
+    await session.waitFor(
+      "return document.querySelector('[data-testid=target-select]')?.value === 'default'",
+      "the scanned dataset's preview to suggest the target column",
+    );
+    await session.click("[data-testid=evaluate-button]");
+    await session.waitFor(
+      "return document.querySelector('[data-testid=new-evaluation]')?.textContent.includes('Stored as')",
+      "the streamed evaluation to be stored",
+      60000,
+    );
+    await session.waitFor(
+      `return document.querySelectorAll('[data-testid=evaluation-row]').length === ${before + 1}`,
+      "the new evaluation in the list",
+    );
+    const rows = await session.execute("return [...document.querySelectorAll('[data-testid=evaluation-row]')].map(e => e.textContent)");
+    assert.ok(rows.some((r) => /credit_gbm/.test(r)), rows.join(" / "));
+  });
+});
+
 describe("the desktop app on an unusable data dir", () => {
   test("exits with a clear message instead of opening a broken window", () => {
     assert.ok(existsSync(binary), `the app binary ${binary} exists`);

@@ -20,13 +20,16 @@ export async function freePort() {
   });
 }
 
-/** Starts WebKitWebDriver; the app it launches runs with WebView automation enabled. */
-export async function startDriver() {
+/**
+ * Starts WebKitWebDriver; the app it launches runs with WebView automation enabled and with
+ * `env` added to this process's environment.
+ */
+export async function startDriver(env = {}) {
   const port = await freePort();
   // Its own process group, so that stopping it also stops the app it launched: an app left
   // running would hold this process's output open and keep the test run from ending.
   const driver = spawn("WebKitWebDriver", [`--port=${port}`, "--host=127.0.0.1"], {
-    env: { ...process.env, TAURI_WEBVIEW_AUTOMATION: "true" },
+    env: { ...process.env, ...env, TAURI_WEBVIEW_AUTOMATION: "true" },
     stdio: ["ignore", "inherit", "inherit"],
     detached: true,
   });
