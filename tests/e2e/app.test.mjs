@@ -49,6 +49,42 @@ for (const name of Object.getOwnPropertyNames(window)) {
 }
 return 0;`;
 
+/**
+ * Evaluates a kit model on a kit dataset through the New evaluation form (opened if it is
+ * closed, its fields cleared), waits for the dataset preview to suggest `target` and for the
+ * evaluation to be stored and listed; returns the Evaluations list's rows as text.
+ */
+async function evaluateWithForm(session, model, data, target) {
+  await session.click("[data-testid=nav-evaluations]");
+  await session.waitFor("return document.querySelectorAll('[data-testid=evaluation-row]').length >= 2", "the demo's evaluations");
+  const before = await session.execute("return document.querySelectorAll('[data-testid=evaluation-row]').length");
+  // The form may still be open, with the previous test's files, from the test before.
+  if (!(await session.execute("return !!document.querySelector('[data-testid=model-path]')"))) {
+    await session.click("[data-testid=new-evaluation-toggle]");
+  }
+  await session.execute(
+    "for (const id of ['model-path', 'data-path', 'model-name']) { const e = document.querySelector(`[data-testid=${id}]`); e.value = ''; e.dispatchEvent(new Event('input', { bubbles: true })); }",
+  );
+  await session.type("[data-testid=model-path]", join(root, "tests/fixtures/kit/models", model));
+  await session.type("[data-testid=data-path]", join(root, "tests/fixtures/kit/data", data));
+  await session.click("[data-testid=model-name]");
+  await session.waitFor(
+    `return document.querySelector('[data-testid=target-select]')?.value === ${JSON.stringify(target)}`,
+    "the dataset preview to suggest the target column",
+  );
+  await session.click("[data-testid=evaluate-button]");
+  await session.waitFor(
+    "return document.querySelector('[data-testid=new-evaluation]')?.textContent.includes('Stored as')",
+    "the evaluation to be stored",
+    60000,
+  );
+  await session.waitFor(
+    `return document.querySelectorAll('[data-testid=evaluation-row]').length === ${before + 1}`,
+    "the new evaluation in the list",
+  );
+  return session.execute("return [...document.querySelectorAll('[data-testid=evaluation-row]')].map(e => e.textContent)");
+}
+
 describe("the desktop app on a fresh data dir", () => {
   let driver;
   let session;
@@ -393,34 +429,7 @@ describe("the desktop app on a fresh data dir", () => {
   });
 
   test("a model and a dataset given to the New evaluation form are evaluated and stored", async () => {
-    await session.click("[data-testid=nav-evaluations]");
-    await session.waitFor("return document.querySelectorAll('[data-testid=evaluation-row]').length >= 2", "the demo's evaluations");
-    const before = await session.execute("return document.querySelectorAll('[data-testid=evaluation-row]').length");
-    // The form may still be open, with the previous test's files, from the test before.
-    if (!(await session.execute("return !!document.querySelector('[data-testid=model-path]')"))) {
-      await session.click("[data-testid=new-evaluation-toggle]");
-    }
-    await session.execute(
-      "for (const id of ['model-path', 'data-path', 'model-name']) { const e = document.querySelector(`[data-testid=${id}]`); e.value = ''; e.dispatchEvent(new Event('input', { bubbles: true })); }",
-    );
-    await session.type("[data-testid=model-path]", join(root, "tests/fixtures/kit/models/breast_cancer_logreg.onnx"));
-    await session.type("[data-testid=data-path]", join(root, "tests/fixtures/kit/data/breast_cancer.csv"));
-    await session.click("[data-testid=model-name]");
-    await session.waitFor(
-      "return document.querySelector('[data-testid=target-select]')?.value === 'target'",
-      "the dataset preview to suggest the target column",
-    );
-    await session.click("[data-testid=evaluate-button]");
-    await session.waitFor(
-      "return document.querySelector('[data-testid=new-evaluation]')?.textContent.includes('Stored as')",
-      "the evaluation to be stored",
-      60000,
-    );
-    await session.waitFor(
-      `return document.querySelectorAll('[data-testid=evaluation-row]').length === ${before + 1}`,
-      "the new evaluation in the list",
-    );
-    const rows = await session.execute("return [...document.querySelectorAll('[data-testid=evaluation-row]')].map(e => e.textContent)");
+    const rows = await evaluateWithForm(session, "breast_cancer_logreg.onnx", "breast_cancer.csv", "target");
     assert.ok(rows.some((r) => /breast_cancer_logreg/.test(r)), rows.join(" / "));
     writeFileSync(join(screenshots, "new-evaluation.png"), await session.screenshot());
   });
@@ -546,28 +555,7 @@ describe("the desktop app streaming every dataset (VIGIL_STREAM_MIN_BYTES=0)", (
   });
 
   test("a dataset is scanned, streamed through the model and stored", async () => {
-    await session.click("[data-testid=nav-evaluations]");
-    await session.waitFor("return document.querySelectorAll('[data-testid=evaluation-row]').length >= 2", "the demo's evaluations");
-    const before = await session.execute("return document.querySelectorAll('[data-testid=evaluation-row]').length");
-    await session.click("[data-testid=new-evaluation-toggle]");
-    await session.type("[data-testid=model-path]", join(root, "tests/fixtures/kit/models/credit_gbm.onnx"));
-    await session.type("[data-testid=data-path]", join(root, "tests/fixtures/kit/data/credit.csv"));
-    await session.click("[data-testid=model-name]");
-    await session.waitFor(
-      "return document.querySelector('[data-testid=target-select]')?.value === 'default'",
-      "the scanned dataset's preview to suggest the target column",
-    );
-    await session.click("[data-testid=evaluate-button]");
-    await session.waitFor(
-      "return document.querySelector('[data-testid=new-evaluation]')?.textContent.includes('Stored as')",
-      "the streamed evaluation to be stored",
-      60000,
-    );
-    await session.waitFor(
-      `return document.querySelectorAll('[data-testid=evaluation-row]').length === ${before + 1}`,
-      "the new evaluation in the list",
-    );
-    const rows = await session.execute("return [...document.querySelectorAll('[data-testid=evaluation-row]')].map(e => e.textContent)");
+    const rows = await evaluateWithForm(session, "credit_gbm.onnx", "credit.csv", "default");
     assert.ok(rows.some((r) => /credit_gbm/.test(r)), rows.join(" / "));
   });
 });

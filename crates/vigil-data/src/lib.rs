@@ -366,28 +366,44 @@ fn read_stretch(stretch: &[u8], width: usize) -> Result<Vec<ColumnBuffer>, DataE
         .read_byte_record(&mut record)
         .map_err(|e| malformed(&e, |b| record_line(stretch, b)))?
     {
-        // Counted only for an error: it reads the stretch up to the record.
-        let line = || {
-            record
-                .position()
-                .map_or(0, |p| record_line(stretch, p.byte()))
-        };
-        if record.len() != width {
-            return Err(DataError::RaggedRow {
-                line: line(),
-                expected: width,
-                found: record.len(),
-            });
-        }
-        for (index, field) in record.iter().enumerate() {
-            let field = std::str::from_utf8(field).map_err(|_| DataError::InvalidUtf8 {
-                line: line(),
-                column: index + 1,
-            })?;
-            columns[index].push(field);
-        }
+        for_each_field(
+            &record,
+            width,
+            &|b| record_line(stretch, b),
+            |index, field| {
+                columns[index].push(field);
+                Ok(())
+            },
+        )?;
     }
     Ok(columns)
+}
+
+/// Checks a record's field count and text (every reader does), and hands each field to `each`
+/// with its column index. `line_of` turns the byte csv places the record at into its line, for
+/// errors; it is called only for an error (it may read the data up to the record).
+pub(crate) fn for_each_field<'r>(
+    record: &'r csv::ByteRecord,
+    width: usize,
+    line_of: &dyn Fn(u64) -> u64,
+    mut each: impl FnMut(usize, &'r str) -> Result<(), DataError>,
+) -> Result<(), DataError> {
+    let line = || record.position().map_or(0, |p| line_of(p.byte()));
+    if record.len() != width {
+        return Err(DataError::RaggedRow {
+            line: line(),
+            expected: width,
+            found: record.len(),
+        });
+    }
+    for (index, field) in record.iter().enumerate() {
+        let field = std::str::from_utf8(field).map_err(|_| DataError::InvalidUtf8 {
+            line: line(),
+            column: index + 1,
+        })?;
+        each(index, field)?;
+    }
+    Ok(())
 }
 
 /// Joins the columns of stretches read apart, in file order. A column numeric in every stretch

@@ -22,7 +22,8 @@ use sha2::{Digest, Sha256};
 
 use crate::{
     Column, ColumnKind, ColumnProfile, ColumnValues, DataError, DatasetFormat, DatasetProfile,
-    count_lines, header_names, is_missing, kind, malformed, parquet_reader, record_line,
+    count_lines, for_each_field, header_names, is_missing, kind, malformed, parquet_reader,
+    record_line,
 };
 
 /// Hears how far a read has come (bytes read, bytes in the file) and may stop it.
@@ -89,33 +90,6 @@ fn only_whitespace(file: &mut File, path: &Path) -> Result<bool, DataError> {
     };
     file.rewind().map_err(io_error(path))?;
     Ok(blank)
-}
-
-/// Checks a record's field count and text as the whole-file reader does, and hands each field
-/// to `each` with its column index. `line_of` turns the byte csv places the record at into its
-/// line, for errors.
-fn for_each_field<'r>(
-    record: &'r csv::ByteRecord,
-    width: usize,
-    line_of: &dyn Fn(u64) -> u64,
-    mut each: impl FnMut(usize, &'r str) -> Result<(), DataError>,
-) -> Result<(), DataError> {
-    let line = || record.position().map_or(0, |p| line_of(p.byte()));
-    if record.len() != width {
-        return Err(DataError::RaggedRow {
-            line: line(),
-            expected: width,
-            found: record.len(),
-        });
-    }
-    for (index, field) in record.iter().enumerate() {
-        let field = std::str::from_utf8(field).map_err(|_| DataError::InvalidUtf8 {
-            line: line(),
-            column: index + 1,
-        })?;
-        each(index, field)?;
-    }
-    Ok(())
 }
 
 /// What a scan has learned of the columns so far.

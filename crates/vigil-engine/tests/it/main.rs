@@ -592,7 +592,8 @@ mod evaluation_jobs {
     use vigil_engine::views::EvaluateFileRequest;
     use vigil_engine::{DemoSeeding, Workspace};
 
-    fn credit_request() -> EvaluateFileRequest {
+    /// The kit's credit GBM on its data, sensitive column `sex`, as the evaluate form sends it.
+    pub(crate) fn credit_request() -> EvaluateFileRequest {
         EvaluateFileRequest {
             model_path: Some(kit("models/credit_gbm.onnx")),
             data_path: kit("data/credit.csv"),

@@ -10,6 +10,7 @@ use vigil_engine::run::{JobHandle, JobProgress, run_evaluation};
 use vigil_engine::views::EvaluateFileRequest;
 use vigil_engine::{DemoSeeding, DeviceChoice, EvaluateRequest, Workspace};
 
+use super::evaluation_jobs::credit_request;
 use super::kit;
 
 /// A kit case as `vigil eval` would run it.
@@ -171,20 +172,6 @@ fn a_streamed_evaluation_equals_the_whole_read() {
             let (whole, streamed) = whole_and_streamed(case, chunk_rows);
             assert_eq!(streamed, whole, "{} in chunks of {chunk_rows}", case.data);
         }
-    }
-}
-
-fn credit_request() -> EvaluateFileRequest {
-    EvaluateFileRequest {
-        model_path: Some(kit("models/credit_gbm.onnx")),
-        data_path: kit("data/credit.csv"),
-        model_name: "credit_gbm".to_owned(),
-        target: "default".to_owned(),
-        pos_label: None,
-        sensitive: vec!["sex".to_owned()],
-        prediction_column: None,
-        probability_columns: Vec::new(),
-        force: false,
     }
 }
 
