@@ -216,14 +216,7 @@ fn scan_csv(
     let mut consumed = 0_u64;
     loop {
         let region = &buffer[start..];
-        let cut = if at_end {
-            region.len()
-        } else {
-            region
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(0, |i| i + 1)
-        };
+        let cut = whole_lines(region, at_end);
         let part = &region[..cut];
         if part.contains(&b'"') {
             let (scan, hasher, bytes) = scan_rest_in_sequence(
@@ -279,6 +272,41 @@ fn scan_csv(
     Ok(profile)
 }
 
+/// How many bytes of `region` are whole lines: all of it at the end of the file, else up to
+/// and including its last line break (0 when it holds none yet).
+fn whole_lines(region: &[u8], at_end: bool) -> usize {
+    if at_end {
+        region.len()
+    } else {
+        region
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1)
+    }
+}
+
+/// A record-by-record reader of the rest of a file: `buffer[start..]` (read already), then
+/// what is left of `file`, whose bytes go on into `hasher`.
+fn sequential_reader(
+    buffer: Vec<u8>,
+    start: usize,
+    file: File,
+    hasher: Sha256,
+) -> SequentialReader {
+    let mut cursor = std::io::Cursor::new(buffer);
+    cursor.set_position(start as u64);
+    let rest = Hashing {
+        inner: BufReader::with_capacity(BUFFER_BYTES, file),
+        hasher,
+        bytes: 0,
+    };
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(BUFFER_BYTES)
+        .from_reader(cursor.chain(rest))
+}
+
 /// The scan from `buffer[start..]` on, record by record (a quoted field may hold line breaks):
 /// the bytes left in the buffer, then the rest of the file. Returns the scan, the hash of the
 /// whole file and its length.
@@ -290,19 +318,7 @@ fn scan_rest_in_sequence(
     progress: ReadProgress<'_>,
 ) -> Result<(ColumnScan, Sha256, u64), DataError> {
     let buffered = buffer.len() as u64;
-    let rest = Hashing {
-        inner: BufReader::with_capacity(BUFFER_BYTES, file),
-        hasher,
-        bytes: 0,
-    };
-    let mut cursor = std::io::Cursor::new(buffer);
-    // What was scanned already is skipped.
-    cursor.set_position(start as u64);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(BUFFER_BYTES)
-        .from_reader(cursor.chain(rest));
+    let mut reader = sequential_reader(buffer, start, file, hasher);
     let mut record = csv::ByteRecord::new();
     // The bytes before a failing record are read again to count its line (errors are rare).
     let from = consumed + start as u64;
@@ -683,14 +699,7 @@ impl CsvRows {
         }
         loop {
             let region = &self.buffer[self.start..];
-            let cut = if self.at_end {
-                region.len()
-            } else {
-                region
-                    .iter()
-                    .rposition(|&b| b == b'\n')
-                    .map_or(0, |i| i + 1)
-            };
+            let cut = whole_lines(region, self.at_end);
             if cut == 0 && !self.at_end {
                 self.read_block()?;
                 continue;
@@ -701,20 +710,12 @@ impl CsvRows {
                 let (Some(file), Some(hasher)) = (self.file.take(), self.hasher.take()) else {
                     return Err(changed(&self.path));
                 };
-                let mut cursor = std::io::Cursor::new(std::mem::take(&mut self.buffer));
-                cursor.set_position(self.start as u64);
-                let rest = Hashing {
-                    inner: BufReader::with_capacity(BUFFER_BYTES, file),
+                self.sequential = Some(sequential_reader(
+                    std::mem::take(&mut self.buffer),
+                    self.start,
+                    file,
                     hasher,
-                    bytes: 0,
-                };
-                self.sequential = Some(
-                    csv::ReaderBuilder::new()
-                        .has_headers(false)
-                        .flexible(true)
-                        .buffer_capacity(BUFFER_BYTES)
-                        .from_reader(cursor.chain(rest)),
-                );
+                ));
                 return Ok(());
             }
             let stretches = crate::split_at_lines(part, self.threads);

@@ -11,7 +11,7 @@ use vigil_engine::views::EvaluateFileRequest;
 use vigil_engine::{DemoSeeding, DeviceChoice, EvaluateRequest, Workspace};
 
 use super::evaluation_jobs::credit_request;
-use super::kit;
+use super::{kit, open};
 
 /// A kit case as `vigil eval` would run it.
 struct Case {
@@ -178,14 +178,11 @@ fn a_streamed_evaluation_equals_the_whole_read() {
 #[tokio::test]
 async fn a_streamed_file_is_stored_like_one_read_whole() {
     let streamed_dir = tempfile::tempdir().expect("temp");
-    let streaming = Workspace::open(streamed_dir.path(), DemoSeeding::Never)
+    let streaming = open(&streamed_dir, DemoSeeding::Never)
         .await
-        .expect("open")
         .with_stream_min_bytes(0);
     let whole_dir = tempfile::tempdir().expect("temp");
-    let whole = Workspace::open(whole_dir.path(), DemoSeeding::Never)
-        .await
-        .expect("open");
+    let whole = open(&whole_dir, DemoSeeding::Never).await;
     let heard: Arc<Mutex<Vec<JobProgress>>> = Arc::default();
     let sink = heard.clone();
     let streamed_summary = streaming
@@ -292,9 +289,8 @@ async fn a_streamed_file_is_stored_like_one_read_whole() {
 #[tokio::test]
 async fn a_streamed_evaluation_cancelled_while_reading_stores_nothing() {
     let dir = tempfile::tempdir().expect("temp");
-    let workspace = Workspace::open(dir.path(), DemoSeeding::Never)
+    let workspace = open(&dir, DemoSeeding::Never)
         .await
-        .expect("open")
         .with_stream_min_bytes(0);
     let canceller = workspace.clone();
     let error = workspace
@@ -360,9 +356,7 @@ async fn a_streamed_evaluation_cancelled_while_reading_stores_nothing() {
 #[tokio::test]
 async fn a_stored_dataset_is_streamed_from_its_blob_with_the_same_result() {
     let dir = tempfile::tempdir().expect("temp");
-    let workspace = Workspace::open(dir.path(), DemoSeeding::WhenEmpty)
-        .await
-        .expect("open");
+    let workspace = open(&dir, DemoSeeding::WhenEmpty).await;
     let version = workspace.list_models().await.expect("models")[0].versions[0].id;
     let dataset = workspace.list_datasets().await.expect("datasets")[0].id;
     let settings =
