@@ -9,20 +9,27 @@ CARGO_TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TARGET_DIR
 APP := $(CARGO_TARGET_DIR)/debug/vigil-desktop
 
+# GPU support (burn's wgpu backend: Vulkan on Linux) costs ~50 CPU-minutes more to compile, so
+# it is built in only where there is a GPU to use: a GPU device node and a Vulkan driver other
+# than Mesa's software renderer. `make run GPU=1` or `GPU=0` decides instead.
+GPU ?= $(shell { [ -e /dev/nvidia0 ] || ls /dev/dri/renderD* >/dev/null 2>&1; } && \
+  ls /usr/share/vulkan/icd.d/*.json /etc/vulkan/icd.d/*.json 2>/dev/null | grep -qv lvp_icd && echo 1 || echo 0)
+GPU_FEATURES := $(if $(filter 1,$(GPU)),--features gpu,)
+
 # Debian packages: the WebKitGTK build stack, and the headless display + WebDriver for tests.
 APT_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev librsvg2-dev \
                 curl ca-certificates
 APT_TEST_PACKAGES := xvfb xauth webkit2gtk-driver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test deps test-deps ui build fmt-check clippy rust-test ui-test e2e bindings bench bench-drift bench-eval bench-stream fuzz clean
+.PHONY: run test test-gpu deps test-deps ui build fmt-check clippy rust-test ui-test e2e bindings bench bench-gpu bench-drift bench-eval bench-stream fuzz clean
 
 run: deps build
 	if [ -z "$${DISPLAY:-}" ] && [ -z "$${WAYLAND_DISPLAY:-}" ]; then
 	  echo "No display found. Run Vigil in a desktop session, or headless with: xvfb-run make run" >&2
 	  exit 1
 	fi
-	"$(APP)" $(if $(VIGIL_DATA_DIR),--data-dir "$(VIGIL_DATA_DIR)",)
+	$(if $(filter 1,$(GPU)),VIGIL_DEVICE=$${VIGIL_DEVICE:-gpu},) "$(APP)" $(if $(VIGIL_DATA_DIR),--data-dir "$(VIGIL_DATA_DIR)",)
 
 test: deps test-deps fmt-check clippy rust-test ui-test e2e
 	echo "make test: every check passed"
@@ -34,6 +41,7 @@ deps:
 	# for the commands, not the packages.
 	command -v node >/dev/null || missing="$$missing nodejs"
 	command -v npm >/dev/null || missing="$$missing npm"
+	if [ "$(GPU)" = 1 ] && ! dpkg -s libvulkan1 >/dev/null 2>&1; then missing="$$missing libvulkan1"; fi
 	if [ -n "$$missing" ]; then
 	  echo "Installing Debian packages:" $$missing
 	  $(SUDO) apt-get update -qq
@@ -61,7 +69,7 @@ ui:
 
 # The UI is embedded into the binary at compile time, so it is built first.
 build: ui
-	cargo build -p vigil-desktop
+	cargo build -p vigil-desktop $(GPU_FEATURES)
 
 fmt-check:
 	cargo fmt --all --check
@@ -87,6 +95,20 @@ e2e: ui
 # Inference throughput, Vigil next to onnxruntime in one run (needs numpy, pandas, onnxruntime).
 bench:
 	python3 crates/vigil-engine/benches/compare_with_onnxruntime.py
+
+# The GPU (needs a Vulkan GPU and libvulkan1; builds GPU support, ~50 CPU-minutes the first
+# time): the parity and conformance suites on the GPU, then `make bench-gpu`. CI builds without
+# GPU support, where these tests are reported as ignored. VIGIL_ALLOW_SOFTWARE_GPU=1 runs the
+# same on Mesa's software renderer (package mesa-vulkan-drivers), to check the GPU code path on
+# a machine without a GPU; its timings say nothing about a GPU.
+test-gpu:
+	cargo test --release -p vigil-infer --features gpu --test it -- --nocapture on_the_gpu
+	$(MAKE) bench-gpu
+
+# CNN and MLP throughput, CPU vs GPU, at batch sizes 256 and 16,384, with each first pass's time
+# (shader compilation on the GPU).
+bench-gpu:
+	python3 crates/vigil-engine/benches/compare_cpu_with_gpu.py
 
 # Drift over 500k vs 500k rows, Vigil next to scipy and Evidently in one run (needs scipy, evidently).
 bench-drift:

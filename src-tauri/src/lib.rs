@@ -18,8 +18,12 @@ pub fn run(data_dir: Option<PathBuf>) -> anyhow::Result<()> {
     let workspace =
         tauri::async_runtime::block_on(Workspace::open(&data_dir, DemoSeeding::WhenEmpty))
             .with_context(|| format!("cannot open the workspace in {}", data_dir.display()))?
-            .with_stream_min_bytes(vigil_engine::dataset_input::stream_min_bytes_from_env());
-    tracing::info!(data_dir = %data_dir.display(), "workspace open");
+            .with_stream_min_bytes(vigil_engine::dataset_input::stream_min_bytes_from_env())
+            .with_device(vigil_engine::OpenedDevice::from_env());
+    if let Some(fallback) = workspace.device_fallback() {
+        tracing::warn!("{fallback}");
+    }
+    tracing::info!(data_dir = %data_dir.display(), device = workspace.device().name(), "workspace open");
     tauri::Builder::default()
         .manage(workspace)
         .invoke_handler(commands::handler())

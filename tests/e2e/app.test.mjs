@@ -535,7 +535,7 @@ describe("the desktop app on a fresh data dir", () => {
   });
 });
 
-describe("the desktop app streaming every dataset (VIGIL_STREAM_MIN_BYTES=0)", () => {
+describe("the desktop app streaming every dataset and asked for the GPU (VIGIL_STREAM_MIN_BYTES=0, VIGIL_DEVICE=gpu)", () => {
   let driver;
   let session;
   let dataDir;
@@ -543,7 +543,9 @@ describe("the desktop app streaming every dataset (VIGIL_STREAM_MIN_BYTES=0)", (
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "vigil-e2e-stream-"));
     // Every file counts as large: the demo's evaluations and the form's are streamed.
-    driver = await startDriver({ VIGIL_STREAM_MIN_BYTES: "0" });
+    // The GPU: models run there when this build and machine have one, and on the CPU, with
+    // the reason shown in Settings, when not (CI builds without GPU support).
+    driver = await startDriver({ VIGIL_STREAM_MIN_BYTES: "0", VIGIL_DEVICE: "gpu" });
     session = await Session.start(driver.url, binary, ["--data-dir", dataDir]);
     await session.waitFor("return document.documentElement.dataset.ready === 'true'", "the UI to be ready");
   });
@@ -557,6 +559,16 @@ describe("the desktop app streaming every dataset (VIGIL_STREAM_MIN_BYTES=0)", (
   test("a dataset is scanned, streamed through the model and stored", async () => {
     const rows = await evaluateWithForm(session, "credit_gbm.onnx", "credit.csv", "default");
     assert.ok(rows.some((r) => /credit_gbm/.test(r)), rows.join(" / "));
+  });
+
+  test("Settings says which device runs the models, and why not the GPU when it cannot", async () => {
+    await session.click("[data-testid=nav-settings]");
+    await session.waitFor("return !!document.querySelector('[data-testid=setting-device]')", "the device setting");
+    const device = (await session.text("[data-testid=setting-device]")).trim();
+    if (device.startsWith("gpu:")) return;
+    assert.match(device, /^cpu/);
+    const fallback = await session.text("[data-testid=setting-device-fallback]");
+    assert.match(fallback, /the GPU was asked for, but .+; running on the CPU/);
   });
 });
 

@@ -360,6 +360,19 @@ enum DeviceArg {
     Gpu,
 }
 
+/// Opens the device asked for; when the GPU cannot be used, says why on standard error and
+/// runs on the CPU.
+fn open_device(choice: DeviceArg) -> vigil_engine::OpenedDevice {
+    let opened = vigil_engine::OpenedDevice::open(match choice {
+        DeviceArg::Cpu => DeviceChoice::Cpu,
+        DeviceArg::Gpu => DeviceChoice::Gpu,
+    });
+    if let Some(fallback) = &opened.fallback {
+        eprintln!("vigil: warning: {fallback}");
+    }
+    opened
+}
+
 fn parse_binding(text: &str) -> Result<InputBinding, String> {
     let (input, columns) = text.split_once('=').ok_or("expected NAME=COL[,COL…]")?;
     let columns: Vec<String> = columns
@@ -508,15 +521,13 @@ fn run(command: Command, data_dir: Option<PathBuf>) -> Result<bool, (EngineError
             device,
             json,
         } => {
-            let device = match device {
-                DeviceArg::Cpu => DeviceChoice::Cpu,
-                DeviceArg::Gpu => DeviceChoice::Gpu,
-            };
-            let predictions = vigil_engine::predict_files(&model, &data, &inputs, &exclude, device)
-                .map_err(|e| (e, json.clone()))?;
+            let device = open_device(device);
+            let predictions =
+                vigil_engine::predict_files(&model, &data, &inputs, &exclude, &device.device)
+                    .map_err(|e| (e, json.clone()))?;
             Ok(emit(
                 json.as_deref(),
-                &json!({ "predictions": predictions }),
+                &json!({ "predictions": predictions, "device": device.device.name() }),
                 |out| print_predictions(out, &predictions),
             ))
         }
@@ -532,6 +543,7 @@ fn run(command: Command, data_dir: Option<PathBuf>) -> Result<bool, (EngineError
                         .collect()
                 })
                 .collect();
+            let device = open_device(args.device);
             let request = vigil_engine::EvaluateRequest {
                 model: args.model.as_deref(),
                 data: &args.data,
@@ -544,10 +556,7 @@ fn run(command: Command, data_dir: Option<PathBuf>) -> Result<bool, (EngineError
                 // The default stays out of the stored settings, so earlier results still match.
                 bootstrap_resamples: (args.bootstrap != 1000).then_some(args.bootstrap),
                 stream_min_bytes: vigil_engine::dataset_input::stream_min_bytes_from_env(),
-                device: match args.device {
-                    DeviceArg::Cpu => DeviceChoice::Cpu,
-                    DeviceArg::Gpu => DeviceChoice::Gpu,
-                },
+                device: &device.device,
             };
             // A progress bar on a terminal; none when standard error is redirected.
             let bar = std::sync::Arc::new(ProgressBar::new(std::io::IsTerminal::is_terminal(

@@ -17,8 +17,8 @@
 use std::path::PathBuf;
 
 use serde_json::{Value as Json, json};
+use vigil_engine::EvaluateRequest;
 use vigil_engine::run::JobHandle;
-use vigil_engine::{DeviceChoice, EvaluateRequest};
 
 fn main() {
     let args: Vec<String> = std::env::args()
@@ -47,7 +47,7 @@ fn main() {
         sensitive: &sensitive,
         prediction_column: None,
         probability_columns: &[],
-        device: DeviceChoice::Cpu,
+        device: &vigil_infer::Device::cpu(),
         bootstrap_resamples: resamples,
         stream_min_bytes: vigil_engine::dataset_input::stream_min_bytes_from_env(),
     };

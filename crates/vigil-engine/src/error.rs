@@ -33,8 +33,6 @@ pub enum EngineError {
     Evaluate(#[from] crate::evaluate::EvaluateError),
     #[error("{0}")]
     Usage(String),
-    #[error("the GPU was requested, but this build of Vigil has no GPU support; use the CPU")]
-    NoGpu,
     #[error("a background task stopped unexpectedly: {0}")]
     TaskFailed(String),
     #[error("drift of column `{column}` cannot be computed: {source}")]
@@ -74,10 +72,9 @@ impl EngineError {
                 ..
             } => ErrorCode::Cancelled,
             Self::Store(StoreError::SourceChanged { .. }) => ErrorCode::InvalidInput,
-            Self::Dataset { .. }
-            | Self::EmptyModel { .. }
-            | Self::ReadFile { .. }
-            | Self::NoGpu => ErrorCode::InvalidInput,
+            Self::Dataset { .. } | Self::EmptyModel { .. } | Self::ReadFile { .. } => {
+                ErrorCode::InvalidInput
+            }
             Self::Predict(e) if e.stage_and_kind() == ("run", "cancelled") => ErrorCode::Cancelled,
             Self::Predict(e) if e.stage_and_kind().0 == "run" => ErrorCode::Internal,
             Self::Predict(_) | Self::Evaluate(_) | Self::Usage(_) | Self::Drift { .. } => {
@@ -120,7 +117,6 @@ impl EngineError {
             } => ("run", "cancelled"),
             Self::Dataset { .. } => ("input", "data"),
             Self::EmptyModel { .. } => ("load", "model_parse"),
-            Self::NoGpu => ("load", "device"),
             Self::Store(_) | Self::NoDataDir => ("storage", "storage"),
             Self::Demo(_) | Self::Decode { .. } | Self::TaskFailed(_) => ("run", "internal"),
         }

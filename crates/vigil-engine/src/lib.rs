@@ -68,6 +68,8 @@ pub struct Workspace {
     jobs: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, run::JobHandle>>>,
     /// Dataset files at least this large are streamed rather than read whole.
     stream_min_bytes: u64,
+    /// Where models run, and why it is not the device that was asked for.
+    device: OpenedDevice,
 }
 
 impl Workspace {
@@ -80,6 +82,7 @@ impl Workspace {
             store,
             jobs: std::sync::Arc::default(),
             stream_min_bytes: dataset_input::DEFAULT_STREAM_MIN_BYTES,
+            device: OpenedDevice::cpu(),
         };
         if seeding == DemoSeeding::WhenEmpty && workspace.store.is_pristine().await? {
             demo::seed(&workspace).await?;
@@ -102,6 +105,23 @@ impl Workspace {
     /// Dataset files at least this large are streamed rather than read whole.
     pub fn stream_min_bytes(&self) -> u64 {
         self.stream_min_bytes
+    }
+
+    /// The same workspace running models on `device` (default: the CPU).
+    #[must_use]
+    pub fn with_device(mut self, device: OpenedDevice) -> Self {
+        self.device = device;
+        self
+    }
+
+    /// Where this workspace runs models.
+    pub fn device(&self) -> &vigil_infer::Device {
+        &self.device.device
+    }
+
+    /// Why models do not run on the device that was asked for (the GPU), if they do not.
+    pub fn device_fallback(&self) -> Option<&str> {
+        self.device.fallback.as_deref()
     }
 
     /// Tracks `job` under `id` until the returned guard is dropped.
@@ -129,6 +149,8 @@ impl Workspace {
             app_version: env!("CARGO_PKG_VERSION").to_owned(),
             schema_version: self.store.schema_version().await?,
             demo_seeded: self.store.has_audit_action(demo::SEEDED_ACTION).await?,
+            device: self.device().name().to_owned(),
+            device_fallback: self.device.fallback.clone(),
         })
     }
 
@@ -177,6 +199,74 @@ pub enum DeviceChoice {
     Gpu,
 }
 
+impl std::str::FromStr for DeviceChoice {
+    type Err = String;
+
+    fn from_str(text: &str) -> std::result::Result<Self, String> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "cpu" => Ok(Self::Cpu),
+            "gpu" => Ok(Self::Gpu),
+            other => Err(format!(
+                "unknown device `{other}` (expected `cpu` or `gpu`)"
+            )),
+        }
+    }
+}
+
+/// The environment variable that picks the desktop's device: `cpu` (default) or `gpu`.
+pub const DEVICE_VAR: &str = "VIGIL_DEVICE";
+
+/// The device a run uses, and, when the GPU was asked for but cannot be used, the sentence
+/// that says why the CPU runs instead.
+#[derive(Debug, Clone)]
+pub struct OpenedDevice {
+    pub device: vigil_infer::Device,
+    pub fallback: Option<String>,
+}
+
+impl OpenedDevice {
+    pub fn cpu() -> Self {
+        Self {
+            device: vigil_infer::Device::cpu(),
+            fallback: None,
+        }
+    }
+
+    /// Opens the device `VIGIL_DEVICE` names (`cpu`, the default, or `gpu`).
+    pub fn from_env() -> Self {
+        match std::env::var(DEVICE_VAR) {
+            Err(_) => Self::cpu(),
+            Ok(text) => match text.parse() {
+                Ok(choice) => Self::open(choice),
+                Err(reason) => Self {
+                    fallback: Some(format!("{DEVICE_VAR}: {reason}; running on the CPU")),
+                    ..Self::cpu()
+                },
+            },
+        }
+    }
+
+    /// Opens the device `choice` names. A GPU that is missing, only a software renderer, or
+    /// fails to start falls back to the CPU: a run is never refused for want of a GPU.
+    pub fn open(choice: DeviceChoice) -> Self {
+        match choice {
+            DeviceChoice::Cpu => Self::cpu(),
+            DeviceChoice::Gpu => match vigil_infer::Device::gpu() {
+                Ok(device) => Self {
+                    device,
+                    fallback: None,
+                },
+                Err(reason) => Self {
+                    device: vigil_infer::Device::cpu(),
+                    fallback: Some(format!(
+                        "the GPU was asked for, but {reason}; running on the CPU"
+                    )),
+                },
+            },
+        }
+    }
+}
+
 /// Describes a model file: inputs, outputs, opsets, operators and whether each is supported.
 pub fn inspect_model_file(path: &Path) -> Result<predict::ModelInspection> {
     let bytes = read_file(path)?;
@@ -191,21 +281,13 @@ pub fn predict_files(
     data_path: &Path,
     explicit: &[predict::InputBinding],
     excluded: &[String],
-    device: DeviceChoice,
+    device: &vigil_infer::Device,
 ) -> Result<predict::Predictions> {
-    if device == DeviceChoice::Gpu {
-        return Err(EngineError::NoGpu);
-    }
     let model =
         vigil_infer::Model::load(&read_file(model_path)?).map_err(predict::PredictError::from)?;
     let dataset = read_dataset(data_path)?;
     let bindings = predict::bind_inputs(&model, &dataset.profile.columns, explicit, excluded)?;
-    Ok(predict::predict(
-        &model,
-        &dataset,
-        &bindings,
-        &vigil_infer::Device::cpu(),
-    )?)
+    Ok(predict::predict(&model, &dataset, &bindings, device)?)
 }
 
 /// What `vigil eval` asks for.
@@ -222,7 +304,7 @@ pub struct EvaluateRequest<'a> {
     pub sensitive: &'a [Vec<String>],
     pub prediction_column: Option<&'a str>,
     pub probability_columns: &'a [String],
-    pub device: DeviceChoice,
+    pub device: &'a vigil_infer::Device,
     /// Bootstrap resamples for the intervals; `None` for the default (1,000), 0 for none.
     pub bootstrap_resamples: Option<usize>,
     /// Dataset files at least this large are streamed in chunks rather than read whole
@@ -241,9 +323,6 @@ pub fn run_evaluation_files(
     request: &EvaluateRequest<'_>,
     job: &run::JobHandle,
 ) -> Result<run::EvaluationRun> {
-    if request.device == DeviceChoice::Gpu {
-        return Err(EngineError::NoGpu);
-    }
     let started = std::time::Instant::now();
     job.report(run::JobProgress::stage("reading"));
     let model = match request.model {
@@ -254,7 +333,14 @@ pub fn run_evaluation_files(
     };
     let dataset = dataset_input::open(request.data, request.stream_min_bytes, job)?;
     let load_ms = started.elapsed().as_secs_f64() * 1000.0;
-    run::run_evaluation(model.as_ref(), dataset, &request.settings(), load_ms, job)
+    run::run_evaluation(
+        model.as_ref(),
+        dataset,
+        &request.settings(),
+        request.device,
+        load_ms,
+        job,
+    )
 }
 
 impl EvaluateRequest<'_> {

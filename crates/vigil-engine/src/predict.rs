@@ -473,8 +473,12 @@ pub(crate) fn predict_chunks<'a>(
         Ok(model.run(inputs, device)?)
     };
     let threads = rayon::current_num_threads().max(1);
+    // A GPU compiles its shaders on the first run of a model: that run goes alone (its
+    // progress shows), rather than every core's chunk waiting on the same compilation.
+    let mut wave_size = if device.is_gpu() { 1 } else { threads };
     loop {
-        let wave: Vec<RowChunk<'a>> = (&mut *chunks).take(threads).collect();
+        let wave: Vec<RowChunk<'a>> = (&mut *chunks).take(wave_size).collect();
+        wave_size = threads;
         if wave.is_empty() {
             break;
         }

@@ -35,6 +35,8 @@ pub struct EvaluationRun {
     pub metrics: Json,
     pub fairness: Option<Json>,
     pub timings: StageTimings,
+    /// Where the model ran (`cpu`, or the GPU's name); `cpu` for logged predictions.
+    pub device: String,
 }
 
 impl EvaluationRun {
@@ -54,13 +56,13 @@ impl EvaluationRun {
             predictions: &self.predictions,
             metrics: &self.metrics,
             fairness: self.fairness.as_ref(),
+            device: &self.device,
         }
     }
 
     /// `{"predictions", "metrics", "fairness"}` in the result schema of `vigil eval --json`.
     pub fn result_json(&self) -> Json {
-        let mut result =
-            serde_json::json!({ "predictions": self.predictions, "metrics": self.metrics });
+        let mut result = serde_json::json!({ "predictions": self.predictions, "metrics": self.metrics, "device": self.device });
         if let Some(fairness) = &self.fairness {
             result["fairness"] = fairness.clone();
         }
@@ -85,6 +87,7 @@ pub struct EvaluationResult<'a> {
     pub metrics: &'a Json,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fairness: Option<&'a Json>,
+    pub device: &'a str,
 }
 
 /// Where a run is, for a progress bar.
@@ -161,6 +164,7 @@ pub fn run_evaluation(
     model: Option<&vigil_infer::Model>,
     input: DatasetInput,
     settings: &EvaluationSettings,
+    device: &vigil_infer::Device,
     load_ms: f64,
     job: &JobHandle,
 ) -> Result<EvaluationRun> {
@@ -196,7 +200,7 @@ pub fn run_evaluation(
                         model,
                         &dataset,
                         &bindings,
-                        &vigil_infer::Device::cpu(),
+                        device,
                         crate::predict::CHUNK_ROWS,
                         &mut progress,
                     )?;
@@ -213,7 +217,7 @@ pub fn run_evaluation(
                         chunk_rows,
                     };
                     let (dataset, predictions) =
-                        predict_streamed(model, source, &bindings, &kept, &mut progress)?;
+                        predict_streamed(model, source, &bindings, &kept, device, &mut progress)?;
                     (dataset, predictions, None)
                 }
             }
@@ -286,6 +290,11 @@ pub fn run_evaluation(
         predictions,
         metrics,
         fairness,
+        device: if model.is_some() {
+            device.name().to_owned()
+        } else {
+            "cpu".to_owned()
+        },
         timings: StageTimings {
             load_ms,
             inference_ms,
@@ -329,6 +338,7 @@ fn predict_streamed(
     source: StreamedFile<'_>,
     bindings: &[(vigil_infer::ValueInfo, Vec<String>)],
     kept: &[String],
+    device: &vigil_infer::Device,
     progress: crate::predict::Progress<'_>,
 ) -> Result<(vigil_data::Dataset, Predictions)> {
     let StreamedFile {
@@ -380,7 +390,7 @@ fn predict_streamed(
         predict_chunks(
             model,
             bindings,
-            &vigil_infer::Device::cpu(),
+            device,
             total,
             &mut rows,
             &mut |chunk| {

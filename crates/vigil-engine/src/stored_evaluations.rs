@@ -107,6 +107,7 @@ async fn run_off_thread(
     format: vigil_data::DatasetFormat,
     dataset_name: String,
     settings: EvaluationSettings,
+    device: vigil_infer::Device,
     job: JobHandle,
 ) -> Result<EvaluationRun> {
     tokio::task::spawn_blocking(move || {
@@ -146,7 +147,7 @@ async fn run_off_thread(
             }
         };
         let load_ms = started.elapsed().as_secs_f64() * 1000.0;
-        run_evaluation(model.as_ref(), input, &settings, load_ms, &job)
+        run_evaluation(model.as_ref(), input, &settings, &device, load_ms, &job)
     })
     .await
     .map_err(|e| EngineError::TaskFailed(e.to_string()))?
@@ -402,7 +403,7 @@ impl Workspace {
             let metrics = self.store().evaluation_metrics(row.id).await?;
             return Ok(summary(&row, &metrics, true));
         }
-        let device = vigil_infer::Device::cpu();
+        let device = self.device().clone();
         let id = self
             .store()
             .start_evaluation(&NewEvaluation {
@@ -433,6 +434,7 @@ impl Workspace {
             crate::files::stored_format(&dataset.format),
             "the stored dataset".to_owned(),
             settings.clone(),
+            device,
             JobHandle::silent(),
         )
         .await;
@@ -829,7 +831,7 @@ impl Workspace {
                 dataset_id: dataset.id,
                 settings_json: &loaded.settings_json,
                 cache_key: &loaded.cache_key,
-                device: vigil_infer::Device::cpu().name(),
+                device: &run.device,
                 actor,
             })
             .await?;
@@ -867,6 +869,7 @@ impl Workspace {
             loaded.data_format,
             files.data.display().to_string(),
             settings.clone(),
+            self.device().clone(),
             job.clone(),
         )
         .await?;

@@ -120,6 +120,10 @@ pub struct WorkspaceInfo {
     #[ts(type = "number")]
     pub schema_version: i64,
     pub demo_seeded: bool,
+    /// Where models run: `cpu`, or the GPU's name.
+    pub device: String,
+    /// Why models do not run on the GPU that `VIGIL_DEVICE=gpu` asked for.
+    pub device_fallback: Option<String>,
 }
 
 impl From<AuditEventRow> for AuditEvent {

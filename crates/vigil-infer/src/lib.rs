@@ -13,6 +13,7 @@
 )]
 
 mod attributes;
+mod device;
 mod error;
 mod initializer;
 mod model;
@@ -22,35 +23,10 @@ mod signature;
 mod tensor;
 mod value;
 
+pub use device::{ALLOW_SOFTWARE_GPU_VAR, Device, GpuUnavailable};
 pub use error::{LoadError, RunError};
 pub use model::{ML_DOMAIN, Model, ModelDescription, ONNX_DOMAIN, describe};
 pub use ops::{SUPPORTED, is_supported};
 pub use signature::{Dim, ValueInfo, ValueType};
 pub use tensor::{ElementType, HostTensor, ShapeMismatch, TensorData};
 pub use value::{ClassLabels, Value};
-
-/// Where the arithmetic-heavy operators run.
-#[derive(Debug, Clone)]
-pub struct Device {
-    inner: burn_tensor::Device,
-    name: String,
-}
-
-impl Device {
-    /// burn's pure-Rust CPU backend.
-    pub fn cpu() -> Self {
-        Self {
-            inner: burn_tensor::Device::flex(),
-            name: "cpu".to_owned(),
-        }
-    }
-
-    /// A short description for results and the UI (`cpu`).
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    pub(crate) fn burn(&self) -> &burn_tensor::Device {
-        &self.inner
-    }
-}

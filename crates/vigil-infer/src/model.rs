@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use prost::Message;
 
 use crate::Device;
-use crate::error::{LoadError, RunError};
+use crate::error::{LoadError, OpError, RunError};
 use crate::initializer::decode_tensor;
 use crate::ops::{self, BuildContext, Operator};
 use crate::proto::{GraphProto, ModelProto};
@@ -430,10 +430,8 @@ impl Model {
                 .iter()
                 .map(|s| s.and_then(|s| values[s].as_deref()))
                 .collect();
-            let results = node
-                .op
-                .run(&node_inputs, device)
-                .map_err(|e| RunError::Node {
+            let results =
+                run_node(node.op.as_ref(), &node_inputs, device).map_err(|e| RunError::Node {
                     node: node.name.clone(),
                     op_type: node.op_type.clone(),
                     reason: e.0,
@@ -462,6 +460,25 @@ impl Model {
             })
             .collect()
     }
+}
+
+/// Runs one operator. On a GPU, burn's wgpu backend and the driver under it can panic where
+/// they should fail (a lost device, an exhausted allocation): that becomes this node's error,
+/// so a run never takes the app down.
+fn run_node(
+    op: &dyn Operator,
+    inputs: &[Option<&Value>],
+    device: &Device,
+) -> Result<Vec<Value>, OpError> {
+    if !device.is_gpu() {
+        return op.run(inputs, device);
+    }
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| op.run(inputs, device)))
+        .unwrap_or_else(|_| {
+            Err(OpError::new(
+                "the GPU failed while running this operator; run the model on the CPU",
+            ))
+        })
 }
 
 /// Checks a fed tensor against the declared element type and fixed dimensions.

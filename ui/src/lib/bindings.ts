@@ -344,4 +344,12 @@ export type WindowColumnDrift = { column: string, kind: string, method: string, 
 
 export type WindowFairness = { sensitive: string, demographic_parity_difference: number, equalized_odds_difference: number, };
 
-export type WorkspaceInfo = { dataDir: string, databasePath: string, appVersion: string, schemaVersion: number, demoSeeded: boolean, };
+export type WorkspaceInfo = { dataDir: string, databasePath: string, appVersion: string, schemaVersion: number, demoSeeded: boolean, 
+/**
+ * Where models run: `cpu`, or the GPU's name.
+ */
+device: string, 
+/**
+ * Why models do not run on the GPU that `VIGIL_DEVICE=gpu` asked for.
+ */
+deviceFallback: string | null, };

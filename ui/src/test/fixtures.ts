@@ -156,6 +156,8 @@ export const WORKSPACE: WorkspaceInfo = {
   appVersion: '0.3.1',
   schemaVersion: 4,
   demoSeeded: true,
+  device: 'cpu',
+  deviceFallback: null,
 };
 
 export const EVALUATIONS: EvaluationSummary[] = [

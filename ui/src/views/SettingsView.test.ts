@@ -17,6 +17,31 @@ describe('SettingsView', () => {
     expect(screen.getByTestId('setting-app-version').textContent).toBe('0.3.1');
     expect(screen.getByTestId('setting-schema-version').textContent).toBe('4');
     expect(screen.getByTestId('setting-demo-seeded').textContent?.trim()).toMatch(/^Yes/);
+    expect(screen.getByTestId('setting-device').textContent).toContain('VIGIL_DEVICE=gpu');
+    expect(screen.queryByTestId('setting-device-fallback')).toBeNull();
+  });
+
+  it('says why models run on the CPU when the GPU was asked for', async () => {
+    const fallback =
+      'the GPU was asked for, but no usable GPU was found: no adapter; running on the CPU';
+    mockCommands({ workspace_info: { ...WORKSPACE, deviceFallback: fallback } });
+    render(SettingsView);
+
+    expect((await screen.findByTestId('setting-device-fallback')).textContent?.trim()).toBe(
+      fallback,
+    );
+    expect(screen.getByTestId('setting-device').textContent).toContain('cpu');
+  });
+
+  it('names the GPU models run on', async () => {
+    mockCommands({
+      workspace_info: { ...WORKSPACE, device: 'gpu: NVIDIA H100 80GB HBM3 (Vulkan)' },
+    });
+    render(SettingsView);
+
+    expect((await screen.findByTestId('setting-device')).textContent?.trim()).toBe(
+      'gpu: NVIDIA H100 80GB HBM3 (Vulkan)',
+    );
   });
 
   it('says when the demo was not seeded', async () => {

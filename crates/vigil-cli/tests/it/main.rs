@@ -135,6 +135,47 @@ fn predict_reshapes_pixel_columns_to_the_input_image() {
     );
 }
 
+/// Without GPU support (how CI builds), `--device gpu` still predicts: on the CPU, with a
+/// warning that says why, and the JSON names the device that ran.
+#[cfg(not(feature = "gpu"))]
+#[test]
+fn predict_on_the_gpu_without_gpu_support_runs_on_the_cpu_and_says_why() {
+    let dir = tempfile::tempdir().expect("temp");
+    let out = dir.path().join("out.json");
+    let run = Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .args([
+            "predict",
+            "--device",
+            "gpu",
+            "--exclude",
+            "target",
+            "--model",
+        ])
+        .arg(kit("models/digits_cnn.onnx"))
+        .arg("--data")
+        .arg(kit("data/digits.csv"))
+        .arg("--json")
+        .arg(&out)
+        .output()
+        .expect("run vigil");
+    assert!(run.status.success(), "{run:?}");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains(
+            "vigil: warning: the GPU was asked for, but this build of Vigil has no GPU support"
+        ) && stderr.contains("running on the CPU"),
+        "{stderr}"
+    );
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).expect("JSON")).expect("valid JSON");
+    assert_eq!(json["device"], "cpu");
+    assert_predictions_match(
+        &json["predictions"],
+        &expected("digits_cnn")["predictions"],
+        "digits_cnn",
+    );
+}
+
 #[test]
 fn predict_writes_regression_values() {
     let (ok, json) = vigil_json(&[

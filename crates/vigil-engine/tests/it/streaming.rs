@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use vigil_engine::dataset_input::DatasetInput;
 use vigil_engine::run::{JobHandle, JobProgress, run_evaluation};
 use vigil_engine::views::EvaluateFileRequest;
-use vigil_engine::{DemoSeeding, DeviceChoice, EvaluateRequest, Workspace};
+use vigil_engine::{DemoSeeding, EvaluateRequest, Workspace};
 
 use super::evaluation_jobs::credit_request;
 use super::{kit, open};
@@ -108,6 +108,7 @@ fn whole_and_streamed(case: &Case, chunk_rows: usize) -> (serde_json::Value, ser
         .map(|s| vec![(*s).to_owned()])
         .collect();
     let probability_columns = owned(case.probability_columns);
+    let cpu = vigil_infer::Device::cpu();
     let request = EvaluateRequest {
         model: model_path.as_deref().map(Path::new),
         data: Path::new(&data),
@@ -117,7 +118,7 @@ fn whole_and_streamed(case: &Case, chunk_rows: usize) -> (serde_json::Value, ser
         sensitive: &sensitive,
         prediction_column: case.prediction_column,
         probability_columns: &probability_columns,
-        device: DeviceChoice::Cpu,
+        device: &cpu,
         bootstrap_resamples: Some(50),
         stream_min_bytes: u64::MAX,
     };
@@ -152,6 +153,7 @@ fn whole_and_streamed(case: &Case, chunk_rows: usize) -> (serde_json::Value, ser
             chunk_rows,
         },
         &request.settings(),
+        &cpu,
         0.0,
         &JobHandle::silent(),
     )

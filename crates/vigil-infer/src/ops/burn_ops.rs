@@ -578,11 +578,14 @@ impl Operator for Conv {
         match (x.shape(), w.shape()) {
             (&[n, c, h, wd], &[m, cg, kh, kw]) => {
                 let r = self.window.resolve(Some(&[kh, kw]), &[h, wd])?;
-                if let Some(y) = conv2d_direct(x, w, b, &r, self.groups)? {
-                    return one(y);
-                }
-                if let Some(y) = conv2d_as_matmul(x, w, b, &r, self.groups, device)? {
-                    return one(y);
+                // The host paths beat burn's CPU convolution; a GPU runs its own kernel.
+                if !device.is_gpu() {
+                    if let Some(y) = conv2d_direct(x, w, b, &r, self.groups)? {
+                        return one(y);
+                    }
+                    if let Some(y) = conv2d_as_matmul(x, w, b, &r, self.groups, device)? {
+                        return one(y);
+                    }
                 }
                 let options = ConvOptions::new_with_padding(
                     array(&r.strides)?,

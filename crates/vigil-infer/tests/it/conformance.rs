@@ -116,8 +116,8 @@ fn matches(got: &HostTensor, want: &HostTensor, rtol: f64, atol: f64) -> Result<
     Ok(())
 }
 
-/// Runs one case directory; `Err` says why it fails.
-fn run_case(dir: &Path) -> Result<(), String> {
+/// Runs one case directory on `device`; `Err` says why it fails.
+fn run_case(dir: &Path, device: &Device) -> Result<(), String> {
     let meta = read_json(&dir.join("meta.json"));
     let rtol = meta["rtol"].as_f64().unwrap_or(1e-3);
     let atol = meta["atol"].as_f64().unwrap_or(1e-7);
@@ -136,9 +136,7 @@ fn run_case(dir: &Path) -> Result<(), String> {
                 tensor(&json)?,
             ));
         }
-        let outputs = model
-            .run(inputs, &Device::cpu())
-            .map_err(|e| e.to_string())?;
+        let outputs = model.run(inputs, device).map_err(|e| e.to_string())?;
         for (index, expected) in set["outputs"]
             .as_array()
             .ok_or("no outputs")?
@@ -156,8 +154,9 @@ fn run_case(dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
-#[test]
-fn onnx_backend_node_cases_pass() {
+/// Runs every case on `device`, prints the per-operator table and fails on any outcome
+/// `known_failure` does not predict.
+fn check_every_case(device: &Device) {
     let mut per_op: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut unexpected = Vec::new();
     let mut entries: Vec<_> = std::fs::read_dir(cases_dir())
@@ -173,7 +172,7 @@ fn onnx_backend_node_cases_pass() {
             .to_owned();
         let meta = read_json(&dir.join("meta.json"));
         let op = meta["op_types"][0].as_str().unwrap_or("?").to_owned();
-        let outcome = run_case(&dir);
+        let outcome = run_case(&dir, device);
         let known = known_failure(&name);
         let entry = per_op.entry(op).or_default();
         entry.1 += 1;
@@ -191,7 +190,8 @@ fn onnx_backend_node_cases_pass() {
         .map(|(op, (pass, all))| format!("| {op} | {pass} / {all} |"))
         .collect();
     eprintln!(
-        "| operator | cases passed |\n|---|---|\n{}",
+        "On {}:\n| operator | cases passed |\n|---|---|\n{}",
+        device.name(),
         table.join("\n")
     );
     let total: (usize, usize) = per_op
@@ -204,4 +204,19 @@ fn onnx_backend_node_cases_pass() {
         unexpected.len(),
         unexpected.join("\n")
     );
+}
+
+#[test]
+fn onnx_backend_node_cases_pass() {
+    check_every_case(&Device::cpu());
+}
+
+/// The same cases with the burn-run operators (MatMul, Gemm, Conv) on the GPU.
+#[test]
+#[cfg_attr(
+    not(feature = "gpu"),
+    ignore = "built without the `gpu` feature; `make test-gpu` runs it"
+)]
+fn onnx_backend_node_cases_pass_on_the_gpu() {
+    check_every_case(&crate::gpu_for_tests());
 }

@@ -97,13 +97,12 @@ fn floats(tensor: &HostTensor) -> Vec<f64> {
     tensor.to_f64_vec().expect("numeric output")
 }
 
-/// Runs every model of a case and checks it against `expected.json`.
-fn check_case(case: &str) {
+/// Runs every model of a case on `device` and checks it against `expected.json`.
+fn check_case(case: &str, device: &Device) {
     let dir = kit().join("cases").join(case);
     let spec = read_json(&dir.join("case.json"));
     let expected = read_json(&dir.join("expected.json"));
     let table = read_csv(&kit().join(spec["dataset"].as_str().expect("dataset")));
-    let device = Device::cpu();
     for model_path in spec["models"].as_array().expect("models") {
         let model_path = model_path.as_str().expect("model");
         let stem = std::path::Path::new(model_path)
@@ -119,8 +118,8 @@ fn check_case(case: &str) {
             .map(|i| bind(&table, i))
             .collect();
         let outputs = model
-            .run(inputs, &device)
-            .unwrap_or_else(|e| panic!("{model_path}: {e}"));
+            .run(inputs, device)
+            .unwrap_or_else(|e| panic!("{model_path} on {}: {e}", device.name()));
         let output = |name: &str| -> &Value {
             &outputs
                 .iter()
@@ -206,12 +205,26 @@ fn check_case(case: &str) {
 }
 
 macro_rules! parity {
-    ($($case:ident),* $(,)?) => {$(
+    ($($case:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $case() {
+                check_case(stringify!($case), &Device::cpu());
+            }
+        )*
+
+        /// The same cases on the GPU. CI builds without the `gpu` feature (it costs ~50
+        /// CPU-minutes to compile), so there this test is reported as ignored.
         #[test]
-        fn $case() {
-            check_case(stringify!($case));
+        #[cfg_attr(
+            not(feature = "gpu"),
+            ignore = "built without the `gpu` feature; `make test-gpu` runs it"
+        )]
+        fn every_case_on_the_gpu() {
+            let device = crate::gpu_for_tests();
+            $(check_case(stringify!($case), &device);)*
         }
-    )*};
+    };
 }
 
 parity!(
