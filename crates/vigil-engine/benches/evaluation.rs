@@ -18,6 +18,10 @@ use std::path::PathBuf;
 
 use serde_json::{Value as Json, json};
 use vigil_engine::EvaluateRequest;
+
+/// The allocator of Vigil's binaries, so that the benchmark measures what they do.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use vigil_engine::run::JobHandle;
 
 fn main() {

@@ -367,6 +367,7 @@ fn conv2d_direct(
     b: Option<&HostTensor>,
     r: &Resolved,
     groups: usize,
+    relu_folded: bool,
 ) -> OpResult<Option<HostTensor>> {
     let (&[n, c, h, width], &[m, cg, kh, kw]) = (x.shape(), w.shape()) else {
         return Ok(None);
@@ -398,47 +399,150 @@ fn conv2d_direct(
     if (n * c).saturating_mul(plane) > MAX_UNFOLDED {
         return Ok(None);
     }
-    // Channel by channel, every image's plane zero-padded, end to end: `[c][n][hp][wp]`.
-    let mut padded = vec![0.0_f32; c * n * plane];
-    for (index, source) in xs.chunks_exact(h * width).enumerate() {
-        let (image, channel) = (index / c, index % c);
-        let target = &mut padded[(channel * n + image) * plane..][..plane];
-        for (row, values) in source.chunks_exact(width).enumerate() {
-            let start = (row + top) * wp + left;
-            target[start..start + width].copy_from_slice(values);
-        }
+    // The padded input and the sums live in buffers kept per thread: fresh ones each run cost
+    // more in page faults than the arithmetic.
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<(Vec<f32>, Vec<f32>)> =
+            std::cell::RefCell::default();
     }
-    // The furthest a kernel position reaches past the output position it feeds; the last
-    // `reach` positions of the layout never feed an output, so the sums stop short of them.
-    let reach = (span_y - 1) * wp + span_x - 1;
-    let length = n * plane - reach;
-    let mg = m / groups;
-    let mut y = vec![0.0_f32; n * m * oh * ow];
-    let mut sums = vec![0.0_f32; n * plane];
-    for oc in 0..m {
-        let g = oc / mg;
-        sums.fill(bias.map_or(0.0, |b| b[oc]));
-        for ch in 0..cg {
-            let input = &padded[(g * cg + ch) * n * plane..][..n * plane];
-            for ky in 0..kh {
-                for kx in 0..kw {
-                    let weight = ws[((oc * cg + ch) * kh + ky) * kw + kx];
-                    let shift = ky * r.dilations[0] * wp + kx * r.dilations[1];
-                    for (o, i) in sums[..length].iter_mut().zip(&input[shift..shift + length]) {
-                        *o += weight * i;
+    let y = SCRATCH.with_borrow_mut(|(padded, sums)| {
+        // Channel by channel, every image's plane zero-padded, end to end: `[c][n][hp][wp]`.
+        padded.clear();
+        padded.resize(c * n * plane, 0.0);
+        for (index, source) in xs.chunks_exact(h * width).enumerate() {
+            let (image, channel) = (index / c, index % c);
+            let target = &mut padded[(channel * n + image) * plane..][..plane];
+            for (row, values) in source.chunks_exact(width).enumerate() {
+                let start = (row + top) * wp + left;
+                target[start..start + width].copy_from_slice(values);
+            }
+        }
+        // The furthest a kernel position reaches past the output position it feeds; the last
+        // `reach` positions of the layout never feed an output, so the sums stop short of them.
+        let reach = (span_y - 1) * wp + span_x - 1;
+        let length = n * plane - reach;
+        // Every sum the outputs read is written before it is read: no need to clear them.
+        if sums.len() < n * plane {
+            sums.resize(n * plane, 0.0);
+        }
+        let mg = m / groups;
+        let mut y = vec![0.0_f32; n * m * oh * ow];
+        // Per output channel, its taps: where in `padded` each (channel, ky, kx) starts, and
+        // its weight, in the order the sums add them.
+        let taps: Vec<Vec<(usize, f32)>> = (0..m)
+            .map(|oc| {
+                let g = oc / mg;
+                let mut taps = Vec::with_capacity(cg * kh * kw);
+                for ch in 0..cg {
+                    for ky in 0..kh {
+                        for kx in 0..kw {
+                            let start = (g * cg + ch) * n * plane
+                                + ky * r.dilations[0] * wp
+                                + kx * r.dilations[1];
+                            taps.push((start, ws[((oc * cg + ch) * kh + ky) * kw + kx]));
+                        }
+                    }
+                }
+                taps
+            })
+            .collect();
+        // A block of images at a time, every output channel over it, so that the block's
+        // padded input stays in cache across the channels.
+        let block_images = (TAP_CACHE_VALUES / plane).max(1);
+        for first_image in (0..n).step_by(block_images) {
+            let images = first_image..(first_image + block_images).min(n);
+            let positions = images.start * plane..(images.end * plane).min(length);
+            for (oc, taps) in taps.iter().enumerate() {
+                add_taps(
+                    &mut sums[positions.clone()],
+                    padded,
+                    taps,
+                    positions.start,
+                    bias.map_or(0.0, |b| b[oc]),
+                );
+                for image in images.clone() {
+                    let target = &mut y[(image * m + oc) * oh * ow..][..oh * ow];
+                    let source = &sums[image * plane..];
+                    for (oy, row) in target.chunks_exact_mut(ow).enumerate() {
+                        let sums_row = &source[oy * wp..oy * wp + ow];
+                        if relu_folded {
+                            for (y, &v) in row.iter_mut().zip(sums_row) {
+                                *y = relu(v);
+                            }
+                        } else {
+                            row.copy_from_slice(sums_row);
+                        }
                     }
                 }
             }
         }
-        for image in 0..n {
-            let target = &mut y[(image * m + oc) * oh * ow..][..oh * ow];
-            let source = &sums[image * plane..];
-            for (oy, row) in target.chunks_exact_mut(ow).enumerate() {
-                row.copy_from_slice(&source[oy * wp..oy * wp + ow]);
+        y
+    });
+    Ok(Some(HostTensor::f32(vec![n, m, oh, ow], y)?))
+}
+
+/// About how many padded positions `conv2d_direct` runs every output channel over before it
+/// moves on (64 KiB of floats per input channel).
+const TAP_CACHE_VALUES: usize = 16 * 1024;
+
+/// `sums[i] = bias + Σ weight · padded[start + first + i]` over `taps`, added in the taps'
+/// order (the same order, so the same rounding, as one pass per tap), a block of positions at
+/// a time. Compiled for the widest vectors the processor offers (AVX2 where it has it, found at
+/// run time); multiplies and adds stay separate, so every processor gives the same sums.
+fn add_taps(sums: &mut [f32], padded: &[f32], taps: &[(usize, f32)], first: usize, bias: f32) {
+    pulp::Arch::new().dispatch(AddTaps {
+        sums,
+        padded,
+        taps,
+        first,
+        bias,
+    });
+}
+
+struct AddTaps<'a> {
+    sums: &'a mut [f32],
+    padded: &'a [f32],
+    taps: &'a [(usize, f32)],
+    first: usize,
+    bias: f32,
+}
+
+impl pulp::WithSimd for AddTaps<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, simd: S) {
+        let Self {
+            sums,
+            padded,
+            taps,
+            first,
+            bias,
+        } = self;
+        // Four vectors of sums at a time, held in registers while every tap is added.
+        let block = 4 * S::F32_LANES;
+        let full = sums.len() / block * block;
+        let bias_lanes = simd.splat_f32s(bias);
+        for at in (0..full).step_by(block) {
+            let mut acc = [bias_lanes; 4];
+            for &(start, weight) in taps {
+                let weight = simd.splat_f32s(weight);
+                let (values, _) = S::as_simd_f32s(&padded[start + first + at..][..block]);
+                for (a, &v) in acc.iter_mut().zip(values) {
+                    *a = simd.add_f32s(*a, simd.mul_f32s(weight, v));
+                }
+            }
+            let (out, _) = S::as_mut_simd_f32s(&mut sums[at..at + block]);
+            out.copy_from_slice(&acc);
+        }
+        let tail = &mut sums[full..];
+        tail.fill(bias);
+        for &(start, weight) in taps {
+            for (a, &v) in tail.iter_mut().zip(&padded[start + first + full..]) {
+                *a += weight * v;
             }
         }
     }
-    Ok(Some(HostTensor::f32(vec![n, m, oh, ow], y)?))
 }
 
 /// The largest unfolded input `conv2d_as_matmul` builds (values); larger convolutions go to
@@ -544,6 +648,26 @@ fn array<const N: usize, T: Copy + Default>(values: &[T]) -> OpResult<[T; N]> {
 struct Conv {
     window: Window,
     groups: usize,
+    /// A following Relu folded in (see `Operator::fuse_relu`).
+    relu: bool,
+}
+
+/// ONNX Relu, as the Relu operator computes it.
+fn relu(x: f32) -> f32 {
+    if x > 0.0 { x } else { 0.0 }
+}
+
+/// `y` with a folded Relu applied when `relu` says so.
+fn with_relu(y: HostTensor, relu_folded: bool) -> OpResult<HostTensor> {
+    if !relu_folded {
+        return Ok(y);
+    }
+    let shape = y.shape().to_vec();
+    let values = f32_of(&y, "the convolution")?
+        .iter()
+        .map(|&v| relu(v))
+        .collect();
+    Ok(HostTensor::f32(shape, values)?)
 }
 
 pub(crate) fn conv(context: &BuildContext<'_>) -> Built {
@@ -564,10 +688,16 @@ pub(crate) fn conv(context: &BuildContext<'_>) -> Built {
     Ok(Box::new(Conv {
         window: window(context)?,
         groups,
+        relu: false,
     }))
 }
 
 impl Operator for Conv {
+    fn fuse_relu(&mut self) -> bool {
+        self.relu = true;
+        true
+    }
+
     fn run(&self, inputs: &[Option<&Value>], device: &Device) -> OpResult<Vec<Value>> {
         let x = tensor_input(inputs, 0)?;
         let w = tensor_input(inputs, 1)?;
@@ -580,11 +710,11 @@ impl Operator for Conv {
                 let r = self.window.resolve(Some(&[kh, kw]), &[h, wd])?;
                 // The host paths beat burn's CPU convolution; a GPU runs its own kernel.
                 if !device.is_gpu() {
-                    if let Some(y) = conv2d_direct(x, w, b, &r, self.groups)? {
+                    if let Some(y) = conv2d_direct(x, w, b, &r, self.groups, self.relu)? {
                         return one(y);
                     }
                     if let Some(y) = conv2d_as_matmul(x, w, b, &r, self.groups, device)? {
-                        return one(y);
+                        return one(with_relu(y, self.relu)?);
                     }
                 }
                 let options = ConvOptions::new_with_padding(
@@ -599,7 +729,7 @@ impl Operator for Conv {
                     bias(m)?,
                     options,
                 );
-                one(from_burn(y)?)
+                one(with_relu(from_burn(y)?, self.relu)?)
             }
             (&[n, c, l], &[m, cg, k]) => {
                 let r = self.window.resolve(Some(&[k]), &[l])?;
@@ -615,7 +745,7 @@ impl Operator for Conv {
                     bias(m)?,
                     options,
                 );
-                one(from_burn(y)?)
+                one(with_relu(from_burn(y)?, self.relu)?)
             }
             (xs, ws) => Err(OpError::new(format!(
                 "Conv of input {xs:?} with weights {ws:?} is not supported (1-D and 2-D only)"
@@ -680,6 +810,12 @@ mod tests {
                 (6, 2, 2, 3),
                 resolved([2, 3], vec![1, 1], vec![(0, 3), (2, 1)], vec![3, 2]),
             ),
+            // Enough images for several of the direct loops' image blocks, the last one short.
+            (
+                (400, 2, 8, 8),
+                (4, 2, 3, 3),
+                resolved([3, 3], vec![1, 1], vec![(1, 1), (1, 1)], vec![1, 1]),
+            ),
         ];
         for ((n, c, h, w), (m, groups, kh, kw), r) in cases {
             check_convolutions(n, c, h, w, m, groups, kh, kw, &r);
@@ -706,9 +842,23 @@ mod tests {
         let by_product = conv2d_as_matmul(&x, &weights, Some(&bias), r, groups, &device)
             .expect("runs")
             .expect("fits");
-        let direct_loops = conv2d_direct(&x, &weights, Some(&bias), r, groups).expect("runs");
+        let direct_loops =
+            conv2d_direct(&x, &weights, Some(&bias), r, groups, false).expect("runs");
         // The direct loops take stride 1 only.
         assert_eq!(direct_loops.is_some(), r.strides == [1, 1]);
+        // A folded Relu gives exactly Relu of the plain result.
+        if let Some(plain) = &direct_loops {
+            let folded = conv2d_direct(&x, &weights, Some(&bias), r, groups, true)
+                .expect("runs")
+                .expect("fits");
+            let relu_of_plain: Vec<f32> = plain
+                .as_f32()
+                .expect("f32")
+                .iter()
+                .map(|&v| relu(v))
+                .collect();
+            assert_eq!(folded.as_f32().expect("f32"), relu_of_plain.as_slice());
+        }
         let options = ConvOptions::new_with_padding(
             array(&r.strides).expect("strides"),
             array(&r.pads).expect("pads"),

@@ -22,6 +22,13 @@ use crate::value::Value;
 /// A node ready to run.
 pub(crate) trait Operator: Send + Sync + Debug {
     fn run(&self, inputs: &[Option<&Value>], device: &Device) -> OpResult<Vec<Value>>;
+
+    /// Takes over a Relu that reads this operator's only output and nothing else does, so that
+    /// the values are clipped as they are written instead of in a pass (and a buffer) of their
+    /// own. Returns whether it did; by default operators do not.
+    fn fuse_relu(&mut self) -> bool {
+        false
+    }
 }
 
 /// What a builder may look at: the node and its domain's opset.

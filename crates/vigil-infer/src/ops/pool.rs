@@ -193,9 +193,9 @@ impl MaxPool {
     }
 }
 
-/// The 2-D maxima alone when every window lies inside the image (no padding reached): an
-/// output row starts at its windows' first elements and takes, kernel position by kernel
-/// position, each larger value across the row. The order of comparisons per window is the
+/// The 2-D maxima alone when every window lies inside the image (no padding reached): each
+/// window starts at its first element and takes, kernel position by kernel position, each
+/// larger value. The order of comparisons per window is the
 /// general loop's, so ties and NaN come out the same. `None` when a window reaches outside.
 fn pool_2d_inside<T: Number>(
     x: &[T],
@@ -216,28 +216,39 @@ fn pool_2d_inside<T: Number>(
     {
         return None;
     }
+    let (kh, kw) = (r.kernel[0], r.kernel[1]);
+    // A select, not a branch: which value is larger is data, and mispredicted branches were
+    // most of this loop's time.
+    let larger = |best: T, v: T| if v > best { v } else { best };
     let mut values: Vec<T> = Vec::with_capacity(planes * oh * ow);
+    if (kh, kw, sy, sx, dy, dx) == (2, 2, 2, 2, 1, 1) {
+        // The common 2×2 window with stride 2, as pairs of rows cut into pairs of values.
+        for plane in x.chunks_exact(h * w).take(planes) {
+            for rows in plane[..2 * oh * w].chunks_exact(2 * w) {
+                let (upper, lower) = rows.split_at(w);
+                values.extend(
+                    upper[..2 * ow]
+                        .chunks_exact(2)
+                        .zip(lower[..2 * ow].chunks_exact(2))
+                        .map(|(a, b)| larger(larger(larger(a[0], a[1]), b[0]), b[1])),
+                );
+            }
+        }
+        return Some(values);
+    }
+    // Where each kernel position after the first lies from the window's first element.
+    let taps: Vec<usize> = (0..kh)
+        .flat_map(|ky| (0..kw).map(move |kx| ky * dy * w + kx * dx))
+        .skip(1)
+        .collect();
     for plane in x.chunks_exact(h * w).take(planes) {
         for oy in 0..oh {
-            let start = values.len();
-            let first = &plane[oy * sy * w..][..w];
-            values.extend(first.iter().step_by(sx).take(ow));
-            let best_row = &mut values[start..];
-            for ky in 0..r.kernel[0] {
-                let row = &plane[(oy * sy + ky * dy) * w..][..w];
-                for kx in 0..r.kernel[1] {
-                    if ky == 0 && kx == 0 {
-                        continue;
-                    }
-                    // A select, not a branch: which value is larger is data, and mispredicted
-                    // branches were most of this loop's time.
-                    let taps = row.iter().skip(kx * dx).step_by(sx);
-                    for (best, &v) in best_row.iter_mut().zip(taps) {
-                        let b = *best;
-                        *best = if v > b { v } else { b };
-                    }
-                }
-            }
+            let top = oy * sy * w;
+            values.extend((0..ow).map(|ox| {
+                let left = top + ox * sx;
+                taps.iter()
+                    .fold(plane[left], |best, &tap| larger(best, plane[left + tap]))
+            }));
         }
     }
     Some(values)

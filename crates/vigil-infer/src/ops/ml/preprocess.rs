@@ -56,10 +56,10 @@ impl Operator for Scaler {
                 })
                 .collect(),
             _ => {
-                let (_, _, v) = feature_rows(
-                    &x.clone()
-                        .reshaped(vec![x.len() / columns.max(1), columns])?,
-                )?;
+                let rows = x
+                    .clone()
+                    .reshaped(vec![x.len() / columns.max(1), columns])?;
+                let (_, _, v) = feature_rows(&rows)?;
                 v.iter()
                     .enumerate()
                     .map(|(i, &e)| (e - offset[i % columns]) * scale[i % columns])
@@ -187,7 +187,8 @@ pub(crate) fn normalizer(context: &BuildContext<'_>) -> Built {
 impl Operator for Normalizer {
     fn run(&self, inputs: &[Option<&Value>], _device: &Device) -> OpResult<Vec<Value>> {
         let x = tensor_input(inputs, 0)?;
-        let (rows, cols, mut values) = feature_rows(x)?;
+        let (rows, cols, values) = feature_rows(x)?;
+        let mut values = values.into_owned();
         for r in 0..rows {
             let row = &mut values[r * cols..(r + 1) * cols];
             let divisor = match self.0 {
