@@ -468,13 +468,11 @@ impl Model {
 /// of that operator's only output and the output is not a graph output: the Relu's output is
 /// then written by that operator directly.
 fn fuse_relus(nodes: &mut Vec<PlannedNode>, output_slots: &[usize]) {
-    let readers = |nodes: &[PlannedNode], slot: usize| {
-        nodes
-            .iter()
-            .flat_map(|n| n.inputs.iter().flatten())
-            .filter(|&&s| s == slot)
-            .count()
-    };
+    // Readers per value, counted once (a fold removes a reader only of the value it folds away).
+    let mut readers: HashMap<usize, usize> = HashMap::new();
+    for slot in nodes.iter().flat_map(|n| n.inputs.iter().flatten()) {
+        *readers.entry(*slot).or_default() += 1;
+    }
     let mut position = 0;
     while position + 1 < nodes.len() {
         let (producer, next) = (&nodes[position], &nodes[position + 1]);
@@ -484,7 +482,7 @@ fn fuse_relus(nodes: &mut Vec<PlannedNode>, output_slots: &[usize]) {
                     && slot == read
                     && next.outputs.len() == 1
                     && !output_slots.contains(slot)
-                    && readers(nodes, *slot) == 1
+                    && readers.get(slot) == Some(&1)
             }
             _ => false,
         };
