@@ -54,6 +54,24 @@ return 0;`;
  * closed, its fields cleared), waits for the dataset preview to suggest `target` and for the
  * evaluation to be stored and listed; returns the Evaluations list's rows as text.
  */
+/**
+ * Starts the app on a fresh temporary data dir, with `env` for the WebDriver (and so the app),
+ * and waits for its UI. Fills `app` (dataDir, driver, session) as it goes, so that `closeApp`
+ * cleans up whatever was started even when a step fails.
+ */
+async function openApp(app, prefix, env = {}) {
+  app.dataDir = mkdtempSync(join(tmpdir(), prefix));
+  app.driver = await startDriver(env);
+  app.session = await Session.start(app.driver.url, binary, ["--data-dir", app.dataDir]);
+  await app.session.waitFor("return document.documentElement.dataset.ready === 'true'", "the UI to be ready");
+}
+
+async function closeApp(app) {
+  await app.session?.end().catch(() => {});
+  await app.driver?.stop();
+  if (app.dataDir) rmSync(app.dataDir, { recursive: true, force: true });
+}
+
 async function evaluateWithForm(session, model, data, target) {
   await session.click("[data-testid=nav-evaluations]");
   await session.waitFor("return document.querySelectorAll('[data-testid=evaluation-row]').length >= 2", "the demo's evaluations");
@@ -86,24 +104,18 @@ async function evaluateWithForm(session, model, data, target) {
 }
 
 describe("the desktop app on a fresh data dir", () => {
-  let driver;
+  const app = {};
   let session;
   let dataDir;
 
   before(async () => {
     assert.ok(existsSync(binary), `the app binary ${binary} exists (build it with \`make build\`)`);
     mkdirSync(screenshots, { recursive: true });
-    dataDir = mkdtempSync(join(tmpdir(), "vigil-e2e-"));
-    driver = await startDriver();
-    session = await Session.start(driver.url, binary, ["--data-dir", dataDir]);
-    await session.waitFor("return document.documentElement.dataset.ready === 'true'", "the UI to be ready");
+    await openApp(app, "vigil-e2e-");
+    ({ session, dataDir } = app);
   });
 
-  after(async () => {
-    await session?.end().catch(() => {});
-    await driver?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  after(() => closeApp(app));
 
   test("starts on the Models view with the seeded demo model and its versions", async () => {
     await session.waitFor(
@@ -536,25 +548,18 @@ describe("the desktop app on a fresh data dir", () => {
 });
 
 describe("the desktop app streaming every dataset and asked for the GPU (VIGIL_STREAM_MIN_BYTES=0, VIGIL_DEVICE=gpu)", () => {
-  let driver;
+  const app = {};
   let session;
-  let dataDir;
 
   before(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), "vigil-e2e-stream-"));
     // Every file counts as large: the demo's evaluations and the form's are streamed.
     // The GPU: models run there when this build and machine have one, and on the CPU, with
     // the reason shown in Settings, when not (CI builds without GPU support).
-    driver = await startDriver({ VIGIL_STREAM_MIN_BYTES: "0", VIGIL_DEVICE: "gpu" });
-    session = await Session.start(driver.url, binary, ["--data-dir", dataDir]);
-    await session.waitFor("return document.documentElement.dataset.ready === 'true'", "the UI to be ready");
+    await openApp(app, "vigil-e2e-stream-", { VIGIL_STREAM_MIN_BYTES: "0", VIGIL_DEVICE: "gpu" });
+    ({ session } = app);
   });
 
-  after(async () => {
-    await session?.end().catch(() => {});
-    await driver?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  after(() => closeApp(app));
 
   test("a dataset is scanned, streamed through the model and stored", async () => {
     const rows = await evaluateWithForm(session, "credit_gbm.onnx", "credit.csv", "default");

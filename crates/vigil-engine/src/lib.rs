@@ -150,7 +150,7 @@ impl Workspace {
             schema_version: self.store.schema_version().await?,
             demo_seeded: self.store.has_audit_action(demo::SEEDED_ACTION).await?,
             device: self.device().name().to_owned(),
-            device_fallback: self.device.fallback.clone(),
+            device_fallback: self.device_fallback().map(str::to_owned),
         })
     }
 

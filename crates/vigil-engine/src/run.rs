@@ -62,11 +62,8 @@ impl EvaluationRun {
 
     /// `{"predictions", "metrics", "fairness"}` in the result schema of `vigil eval --json`.
     pub fn result_json(&self) -> Json {
-        let mut result = serde_json::json!({ "predictions": self.predictions, "metrics": self.metrics, "device": self.device });
-        if let Some(fairness) = &self.fairness {
-            result["fairness"] = fairness.clone();
-        }
-        result
+        // `result()` holds only JSON-ready values (string keys), so this cannot fail.
+        serde_json::to_value(self.result()).unwrap_or(Json::Null)
     }
 
     /// What a workspace keeps as the evaluation's result: metrics and fairness (per-row

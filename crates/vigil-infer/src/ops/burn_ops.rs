@@ -5,7 +5,7 @@ use burn_tensor::module::{conv1d, conv2d};
 use burn_tensor::ops::ConvOptions;
 use burn_tensor::{Tensor, TensorData};
 
-use super::elementwise::broadcast_map;
+use super::elementwise::{broadcast_map, relu};
 use super::{BuildContext, Built, Operator, one, optional_tensor_input, tensor_input};
 use crate::Device;
 use crate::error::{OpError, OpResult};
@@ -652,21 +652,16 @@ struct Conv {
     relu: bool,
 }
 
-/// ONNX Relu, as the Relu operator computes it.
-fn relu(x: f32) -> f32 {
-    if x > 0.0 { x } else { 0.0 }
-}
-
-/// `y` with a folded Relu applied when `relu` says so.
+/// `y` with a folded Relu applied, in place, when `relu_folded` says so.
 fn with_relu(y: HostTensor, relu_folded: bool) -> OpResult<HostTensor> {
     if !relu_folded {
         return Ok(y);
     }
     let shape = y.shape().to_vec();
-    let values = f32_of(&y, "the convolution")?
-        .iter()
-        .map(|&v| relu(v))
-        .collect();
+    let crate::tensor::TensorData::F32(mut values) = y.into_data() else {
+        return Err(OpError::new("the convolution's result must be float"));
+    };
+    values.iter_mut().for_each(|v| *v = relu(*v));
     Ok(HostTensor::f32(shape, values)?)
 }
 

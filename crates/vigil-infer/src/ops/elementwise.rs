@@ -158,6 +158,11 @@ pub(crate) fn unary(context: &BuildContext<'_>, kind: Unary) -> Built {
     Ok(Box::new(UnaryOp(kind)))
 }
 
+/// ONNX Relu: `x` where it is above zero, else zero (NaN too). Conv uses it for a folded Relu.
+pub(crate) fn relu<T: Number>(x: T) -> T {
+    if x > T::ZERO { x } else { T::ZERO }
+}
+
 /// `values` mapped by the function of `kind`. The match is outside the loop, so each loop has
 /// its function inlined (and vectorised where it can be); a function chosen per element was
 /// an indirect call per value.
@@ -174,7 +179,7 @@ macro_rules! float_map {
             Unary::Log => map(values, |x: $t| x.ln()),
             Unary::Sqrt => map(values, |x: $t| x.sqrt()),
             Unary::Reciprocal => map(values, |x: $t| 1.0 / x),
-            Unary::Relu => map(values, |x: $t| if x > 0.0 { x } else { 0.0 }),
+            Unary::Relu => map(values, relu::<$t>),
             Unary::Sigmoid => map(values, |x: $t| 1.0 / (1.0 + (-x).exp())),
             Unary::Tanh => map(values, |x: $t| x.tanh()),
         }
@@ -194,7 +199,7 @@ impl Operator for UnaryOp {
                 T::wrap(v.iter().map(|&e| match kind {
                     Unary::Abs => e.abs(),
                     Unary::Neg => e.neg(),
-                    _ => if e > T::ZERO { e } else { T::ZERO },
+                    _ => relu(e),
                 }).collect())
             }, other => return Err(OpError::new(format!("{kind:?} is not defined for {other}"))))
             }
